@@ -1,0 +1,145 @@
+package dev.pxebus.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+import io.cloudevents.SpecVersion;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonFormat;
+import java.io.IOException;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Events on the wire: a CloudEvents 1.0 JSON document (structured mode) whose {@code data} is the
+ * Jackson-serialised payload record. Pure: bytes in, records out. Thread-safe.
+ */
+public final class EventCodec {
+  /** CloudEvents extension carrying the boot-attempt id. */
+  public static final String EXT_BOOT_ATTEMPT = "bootattempt";
+  /** CloudEvents extension carrying {@link Envelope#schemaVersion()}. */
+  public static final String EXT_SCHEMA_VERSION = "schemaversion";
+  public static final String CONTENT_TYPE = "application/json";
+
+  private static final EventCodec INSTANCE = new EventCodec();
+
+  private final ObjectMapper mapper;
+  private final JsonFormat format = new JsonFormat();
+
+  private EventCodec() {
+    mapper = new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        // Records copy their maps with Map.copyOf, whose iteration order changes from one JVM run to the next:
+        // sorted keys make the same event the same bytes (golden files, docs, dedup by content).
+        .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+        // Fields are added to the contract, never reused: a reader ignores what a newer writer added.
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  }
+
+  public static EventCodec get() {
+    return INSTANCE;
+  }
+
+  /** The mapper used for payloads (also handy for rendering events as JSON). */
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
+  public byte[] encode(Envelope<?> envelope) {
+    byte[] data;
+    try {
+      data = mapper.writeValueAsBytes(envelope.data());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + envelope.type().type() + ": " + e.getMessage(), e);
+    }
+    CloudEventBuilder b = CloudEventBuilder.v1()
+        .withId(envelope.id())
+        .withSource(URI.create(envelope.source()))
+        .withType(envelope.type().type())
+        .withTime(OffsetDateTime.ofInstant(envelope.time(), ZoneOffset.UTC))
+        .withSubject(envelope.subject())
+        .withExtension(EXT_SCHEMA_VERSION, envelope.schemaVersion())
+        .withData(CONTENT_TYPE, data);
+    if (envelope.bootAttemptId() != null) b.withExtension(EXT_BOOT_ATTEMPT, envelope.bootAttemptId());
+    return format.serialize(b.build());
+  }
+
+  /** Decodes any pxebus event. */
+  public Envelope<PxebusEvent> decode(byte[] bytes) throws EventDecodeException {
+    return decode(bytes, PxebusEvent.class);
+  }
+
+  /** Decodes an event that must be of the given payload type (e.g. the value type of the topic it came from). */
+  @SuppressWarnings("unchecked")
+  public <T extends PxebusEvent> Envelope<T> decode(byte[] bytes, Class<T> expected) throws EventDecodeException {
+    if (bytes == null || bytes.length == 0) throw new EventDecodeException("empty record value");
+    CloudEvent ce;
+    try {
+      ce = format.deserialize(bytes);
+    } catch (RuntimeException e) {
+      throw new EventDecodeException("not a CloudEvents JSON document: " + rootMessage(e), e);
+    }
+    // The JSON literal null deserialises to no event at all rather than failing.
+    if (ce == null) throw new EventDecodeException("not a CloudEvents JSON document: the JSON value null");
+    if (ce.getSpecVersion() != SpecVersion.V1) {
+      throw new EventDecodeException("unsupported CloudEvents specversion " + ce.getSpecVersion());
+    }
+    EventType type = EventType.ofType(ce.getType())
+        .orElseThrow(() -> new EventDecodeException("unknown event type '" + ce.getType() + "'"));
+    if (!expected.isAssignableFrom(type.recordClass())) {
+      throw new EventDecodeException("event type " + type.type() + " is not a " + expected.getSimpleName());
+    }
+    int version = intExtension(ce, EXT_SCHEMA_VERSION);
+    if (version > Envelope.SCHEMA_VERSION) {
+      throw new EventDecodeException("schema version " + version + " of " + type.type()
+          + " is newer than the " + Envelope.SCHEMA_VERSION + " this service reads");
+    }
+    if (ce.getTime() == null) throw new EventDecodeException("event " + ce.getId() + " has no time");
+    if (ce.getSubject() == null) throw new EventDecodeException("event " + ce.getId() + " has no subject");
+    CloudEventData data = ce.getData();
+    if (data == null) throw new EventDecodeException("event " + ce.getId() + " has no data");
+    T payload;
+    try {
+      payload = (T) mapper.readValue(data.toBytes(), type.recordClass());
+    } catch (IOException | RuntimeException e) {
+      throw new EventDecodeException("bad " + type.type() + " data in event " + ce.getId() + ": " + rootMessage(e), e);
+    }
+    // "data": null (or data_base64 of the text null) reads as no record rather than failing.
+    if (payload == null) throw new EventDecodeException("event " + ce.getId() + " has null data");
+    Object attempt = ce.getExtension(EXT_BOOT_ATTEMPT);
+    try {
+      return new Envelope<>(ce.getId(), ce.getSource().toString(), type, ce.getTime().toInstant(), ce.getSubject(),
+          attempt == null ? null : attempt.toString(), version, payload);
+    } catch (IllegalArgumentException e) {
+      throw new EventDecodeException("invalid event " + ce.getId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int intExtension(CloudEvent ce, String name) throws EventDecodeException {
+    Object v = ce.getExtension(name);
+    if (v == null) throw new EventDecodeException("event " + ce.getId() + " has no " + name + " extension");
+    if (v instanceof Number n) return n.intValue();
+    try {
+      return Integer.parseInt(v.toString());
+    } catch (NumberFormatException e) {
+      throw new EventDecodeException("event " + ce.getId() + " has a non-numeric " + name + ": " + v);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+    String m = t.getMessage();
+    if (m == null) return t.getClass().getSimpleName();
+    int nl = m.indexOf('\n');
+    return nl > 0 ? m.substring(0, nl) : m;
+  }
+}

@@ -1,0 +1,159 @@
+package dev.pxebus.cli.lab;
+
+import dev.pxebus.catalog.CatalogApp;
+import dev.pxebus.catalog.CatalogConfig;
+import dev.pxebus.dhcp.DhcpApp;
+import dev.pxebus.dhcp.DhcpConfig;
+import dev.pxebus.kafka.KraftBroker;
+import dev.pxebus.menu.MenuApp;
+import dev.pxebus.menu.MenuConfig;
+import dev.pxebus.runtime.CommonConfig;
+import dev.pxebus.runtime.ConfigKey;
+import dev.pxebus.runtime.RunningService;
+import dev.pxebus.runtime.Settings;
+import dev.pxebus.tftp.TftpApp;
+import dev.pxebus.tftp.TftpConfig;
+import io.vertx.core.Future;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole pxebus in one JVM: a real Kafka broker (KRaft, in-process, data under the lab directory so it survives
+ * restarts) and the four services, each on its own Vert.x instance exactly as when run as separate processes.
+ */
+public final class Lab implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Lab.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+
+  /**
+   * @param dir lab directory: {@code kafka/} (broker data), {@code boot/} (boot root)
+   * @param externalKafka bootstrap servers of an existing Kafka; empty = run the in-process broker
+   * @param kafkaPort port of the in-process broker (0 = a free one)
+   * @param freePorts every admin port picked free (tests, or several labs on one machine)
+   * @param bootloaderDir looked in first for boot loaders
+   * @param env environment the services read {@code PXEBUS_*} keys from
+   */
+  public record Options(Path dir, Optional<String> externalKafka, int kafkaPort, boolean freePorts,
+      Optional<Path> bootloaderDir, DhcpConfig.Mode dhcpMode, Optional<String> dhcpInterface,
+      Optional<String> dhcpPool, Map<String, String> env) {}
+
+  private final KraftBroker broker;
+  private final List<RunningService> services;
+  private final List<String> summary;
+
+  private Lab(KraftBroker broker, List<RunningService> services, List<String> summary) {
+    this.broker = broker;
+    this.services = services;
+    this.summary = summary;
+  }
+
+  public static Lab start(Options o) throws Exception {
+    Path dir = o.dir().toAbsolutePath();
+    Path boot = dir.resolve("boot");
+    Files.createDirectories(boot);
+    List<String> summary = new ArrayList<>();
+    summary.add("lab directory: " + dir);
+
+    List<Bootloaders.Found> loaders = Bootloaders.find(o.bootloaderDir());
+    Bootloaders.install(loaders, boot);
+    summary.add("boot root: " + boot);
+    summary.addAll(Bootloaders.report(loaders, o.bootloaderDir()));
+
+    KraftBroker broker = null;
+    String bootstrap;
+    if (o.externalKafka().isPresent()) {
+      bootstrap = o.externalKafka().get();
+      summary.add("kafka: " + bootstrap + " (external)");
+    } else {
+      long t0 = System.nanoTime();
+      broker = KraftBroker.builder(dir.resolve("kafka")).brokerPort(o.kafkaPort()).build().start();
+      bootstrap = broker.bootstrapServers();
+      summary.add("kafka: " + bootstrap + " (in-process KRaft broker, data in " + broker.dataDir() + ", started in "
+          + (System.nanoTime() - t0) / 1_000_000 + " ms)");
+    }
+
+    Map<String, String> common = new HashMap<>();
+    common.put(CommonConfig.KAFKA_BOOTSTRAP, bootstrap);
+    common.put(CommonConfig.INSTANCE_ID, "lab");
+    if (o.freePorts()) common.put(CommonConfig.ADMIN_PORT, "0");
+
+    List<RunningService> started = new ArrayList<>();
+    try {
+      started.add(start("catalog-service", CatalogConfig.keys(), common, o.env(),
+          s -> CatalogApp.start(CatalogConfig.from(s))));
+      started.add(start("menu-service", MenuConfig.keys(), common, o.env(), s -> MenuApp.start(MenuConfig.from(s))));
+      Map<String, String> tftp = new HashMap<>(common);
+      tftp.put(TftpConfig.ROOT, boot.toString());
+      started.add(start("tftp-service", TftpConfig.keys(), tftp, o.env(), s -> TftpApp.start(TftpConfig.from(s))));
+      Map<String, String> dhcp = new HashMap<>(common);
+      dhcp.put(DhcpConfig.MODE, o.dhcpMode().name().toLowerCase());
+      o.dhcpInterface().ifPresent(i -> dhcp.put(DhcpConfig.INTERFACE, i));
+      o.dhcpPool().ifPresent(p -> dhcp.put(DhcpConfig.POOL, p));
+      started.add(start("dhcp-service", DhcpConfig.keys(), dhcp, o.env(), s -> DhcpApp.start(DhcpConfig.from(s))));
+    } catch (Exception e) {
+      new Lab(broker, started, summary).close();
+      throw e;
+    }
+    for (RunningService s : started) {
+      for (String line : s.endpoints()) summary.add(s.name() + ": " + line);
+    }
+    return new Lab(broker, List.copyOf(started), List.copyOf(summary));
+  }
+
+  private static RunningService start(String name, List<ConfigKey> keys, Map<String, String> labValues,
+      Map<String, String> env, Function<Settings, Future<? extends RunningService>> starter) throws Exception {
+    // Lab values are defaults the operator can still change through PXEBUS_* variables.
+    Map<String, String> values = new HashMap<>(labValues);
+    for (ConfigKey k : keys) {
+      String v = env.get(k.envName());
+      if (v != null) values.put(k.name(), v);
+    }
+    values.keySet().retainAll(keys.stream().map(ConfigKey::name).toList());
+    Settings settings = Settings.of(keys, values);
+    long t0 = System.nanoTime();
+    RunningService s = starter.apply(settings).toCompletionStage().toCompletableFuture()
+        .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    LOG.info("{} started in {} ms", name, (System.nanoTime() - t0) / 1_000_000);
+    return s;
+  }
+
+  public List<String> summary() {
+    return summary;
+  }
+
+  public List<RunningService> services() {
+    return services;
+  }
+
+  public Optional<RunningService> service(String name) {
+    return services.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  public String kafkaBootstrap() {
+    return services.get(0).host().config().kafkaBootstrap();
+  }
+
+  @Override
+  public void close() {
+    for (int i = services.size() - 1; i >= 0; i--) {
+      RunningService s = services.get(i);
+      try {
+        s.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.warn("{} did not stop cleanly: {}", s.name(), e.toString());
+      }
+    }
+    if (broker != null) broker.close();
+  }
+}
