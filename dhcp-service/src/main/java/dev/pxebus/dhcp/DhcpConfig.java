@@ -4,9 +4,6 @@ import dev.pxebus.runtime.CommonConfig;
 import dev.pxebus.runtime.ConfigException;
 import dev.pxebus.runtime.ConfigKey;
 import dev.pxebus.runtime.Settings;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,19 +38,25 @@ public record DhcpConfig(
       return new Pool(parts[0].trim(), parts[1].trim());
     }
 
+    /**
+     * Dotted-quad IPv4 only, parsed here: {@code InetAddress.getByName} would send anything that is not a valid
+     * literal (an octet over 255, say) to DNS, and a resolver that answers for any name would turn a typo into an
+     * address.
+     */
     private static long ipv4(String s, String text) {
       if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
         throw new ConfigException("'" + POOL + "' = '" + text + "': '" + s + "' is not an IPv4 address");
       }
-      try {
-        InetAddress a = InetAddress.getByName(s);
-        if (!(a instanceof Inet4Address)) throw new ConfigException("'" + POOL + "': '" + s + "' is not IPv4");
-        long v = 0;
-        for (byte o : a.getAddress()) v = (v << 8) | (o & 0xff);
-        return v;
-      } catch (UnknownHostException e) {
-        throw new ConfigException("'" + POOL + "' = '" + text + "': '" + s + "' is not an IPv4 address");
+      long v = 0;
+      for (String octet : s.split("\\.")) {
+        int o = Integer.parseInt(octet);
+        if (o > 255) {
+          throw new ConfigException("'" + POOL + "' = '" + text + "': '" + s + "' is not an IPv4 address (octet "
+              + o + " > 255)");
+        }
+        v = (v << 8) | o;
       }
+      return v;
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -113,30 +114,46 @@ public final class Settings {
   }
 
   public boolean bool(String name) {
-    String v = string(name).trim().toLowerCase();
-    return switch (v) {
+    String v = string(name).trim();
+    // The message quotes the value as written, not the lower-cased form matched here.
+    return switch (v.toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on", "1" -> true;
       case "false", "no", "off", "0" -> false;
       default -> throw bad(name, v, "true or false");
     };
   }
 
-  /** A duration written as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT5S}). */
+  /**
+   * A duration written as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT5S}), of at least
+   * 1 ms: every duration key is an interval or a timeout, and zero or a negative value would fail later, far from the
+   * configuration (a Vert.x timer refuses a delay under 1 ms).
+   */
   public Duration duration(String name) {
     String v = string(name).trim();
+    Duration d;
     try {
-      if (v.startsWith("P") || v.startsWith("p")) return Duration.parse(v);
-      if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      long n = Long.parseLong(v.substring(0, v.length() - 1));
-      return switch (v.charAt(v.length() - 1)) {
-        case 's' -> Duration.ofSeconds(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 'h' -> Duration.ofHours(n);
-        default -> throw bad(name, v, "a duration such as 500ms, 5s, 2m or 1h");
-      };
-    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw bad(name, v, "a duration such as 500ms, 5s, 2m or 1h");
+      d = parseDuration(v);
+    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+      d = null;
     }
+    if (d == null || d.compareTo(Duration.ofMillis(1)) < 0) {
+      throw bad(name, v, "a duration of at least 1ms such as 500ms, 5s, 2m, 1h or PT5S");
+    }
+    return d;
+  }
+
+  /** The duration, or null when the unit is not one of ms, s, m, h. */
+  private static Duration parseDuration(String v) {
+    if (v.startsWith("P") || v.startsWith("p")) return Duration.parse(v);
+    if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+    if (v.length() < 2) return null;
+    long n = Long.parseLong(v.substring(0, v.length() - 1));
+    return switch (v.charAt(v.length() - 1)) {
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      case 'h' -> Duration.ofHours(n);
+      default -> null;
+    };
   }
 
   public <E extends Enum<E>> E enumValue(String name, Class<E> type) {

@@ -45,10 +45,17 @@ public final class Bootloaders {
 
   /** Looks for every loader in {@code dir} (when given) and then in Debian's package directories. */
   public static List<Found> find(Optional<Path> dir) {
+    return find(dir, Path.of("/"));
+  }
+
+  /** As {@link #find(Optional)}, with Debian's directories under {@code systemRoot} (a chroot, or a test's). */
+  public static List<Found> find(Optional<Path> dir, Path systemRoot) {
     List<Found> found = new ArrayList<>();
     for (Loader l : LOADERS) {
       Optional<Path> src = dir.map(d -> d.resolve(l.file())).filter(Files::isRegularFile);
-      if (src.isEmpty()) src = Optional.of(Path.of(l.debianDir(), l.file())).filter(Files::isRegularFile);
+      if (src.isEmpty()) {
+        src = Optional.of(systemRoot.resolve(l.debianDir().substring(1)).resolve(l.file())).filter(Files::isRegularFile);
+      }
       found.add(new Found(l, src));
     }
     return found;

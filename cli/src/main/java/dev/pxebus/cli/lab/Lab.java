@@ -60,6 +60,14 @@ public final class Lab implements AutoCloseable {
 
   public static Lab start(Options o) throws Exception {
     Path dir = o.dir().toAbsolutePath();
+    Map<String, String> dhcp = new HashMap<>();
+    dhcp.put(DhcpConfig.MODE, o.dhcpMode().name().toLowerCase());
+    o.dhcpInterface().ifPresent(i -> dhcp.put(DhcpConfig.INTERFACE, i));
+    o.dhcpPool().ifPresent(p -> dhcp.put(DhcpConfig.POOL, p));
+    // Refuse a configuration that would hand out addresses without an explicit interface and pool before
+    // anything starts.
+    DhcpConfig.from(settings(DhcpConfig.keys(), dhcp, o.env()));
+
     Path boot = dir.resolve("boot");
     Files.createDirectories(boot);
     List<String> summary = new ArrayList<>();
@@ -96,10 +104,7 @@ public final class Lab implements AutoCloseable {
       Map<String, String> tftp = new HashMap<>(common);
       tftp.put(TftpConfig.ROOT, boot.toString());
       started.add(start("tftp-service", TftpConfig.keys(), tftp, o.env(), s -> TftpApp.start(TftpConfig.from(s))));
-      Map<String, String> dhcp = new HashMap<>(common);
-      dhcp.put(DhcpConfig.MODE, o.dhcpMode().name().toLowerCase());
-      o.dhcpInterface().ifPresent(i -> dhcp.put(DhcpConfig.INTERFACE, i));
-      o.dhcpPool().ifPresent(p -> dhcp.put(DhcpConfig.POOL, p));
+      dhcp.putAll(common);
       started.add(start("dhcp-service", DhcpConfig.keys(), dhcp, o.env(), s -> DhcpApp.start(DhcpConfig.from(s))));
     } catch (Exception e) {
       new Lab(broker, started, summary).close();
@@ -113,19 +118,23 @@ public final class Lab implements AutoCloseable {
 
   private static RunningService start(String name, List<ConfigKey> keys, Map<String, String> labValues,
       Map<String, String> env, Function<Settings, Future<? extends RunningService>> starter) throws Exception {
-    // Lab values are defaults the operator can still change through PXEBUS_* variables.
+    Settings settings = settings(keys, labValues, env);
+    long t0 = System.nanoTime();
+    RunningService s = starter.apply(settings).toCompletionStage().toCompletableFuture()
+        .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    LOG.info("{} started in {} ms", name, (System.nanoTime() - t0) / 1_000_000);
+    return s;
+  }
+
+  /** Lab values are defaults the operator can still change through PXEBUS_* variables. */
+  private static Settings settings(List<ConfigKey> keys, Map<String, String> labValues, Map<String, String> env) {
     Map<String, String> values = new HashMap<>(labValues);
     for (ConfigKey k : keys) {
       String v = env.get(k.envName());
       if (v != null) values.put(k.name(), v);
     }
     values.keySet().retainAll(keys.stream().map(ConfigKey::name).toList());
-    Settings settings = Settings.of(keys, values);
-    long t0 = System.nanoTime();
-    RunningService s = starter.apply(settings).toCompletionStage().toCompletableFuture()
-        .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    LOG.info("{} started in {} ms", name, (System.nanoTime() - t0) / 1_000_000);
-    return s;
+    return Settings.of(keys, values);
   }
 
   public List<String> summary() {

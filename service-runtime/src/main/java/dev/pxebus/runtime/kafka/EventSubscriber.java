@@ -167,7 +167,7 @@ public final class EventSubscriber<T extends PxebusEvent> implements AutoCloseab
         .description("events handed to a subscriber's handler").register(registry);
     handlerErrorCounter = Counter.builder("pxebus.events.handler.errors").tag("topic", topic.name())
         .description("subscriber handler calls that threw").register(registry);
-    this.thread = new Thread(this::run, "pxebus-subscriber-" + clientId + "-" + topic.name());
+    this.thread = new Thread(this::run, "pxebus-subscriber-" + clientId);
     thread.setDaemon(true);
   }
 

@@ -1,0 +1,126 @@
+package dev.pxebus.cli.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pxebus.catalog.CatalogApp;
+import dev.pxebus.dhcp.DhcpApp;
+import dev.pxebus.dhcp.DhcpConfig;
+import dev.pxebus.events.boot.BootStage;
+import dev.pxebus.events.boot.DhcpStepEvent;
+import dev.pxebus.events.replica.TftpReplicaEvent;
+import dev.pxebus.runtime.ConfigException;
+import dev.pxebus.runtime.RunningService;
+import dev.pxebus.testing.Await;
+import dev.pxebus.tftp.TftpApp;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole system started the way {@code pxebus lab} starts it: a real in-process KRaft broker and the four
+ * services, each on its own Vert.x. Every /health must turn UP, and events must flow from one service to
+ * another through Kafka.
+ */
+class LabTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private static Lab.Options options(Path dir, DhcpConfig.Mode mode, Optional<String> iface, Optional<String> pool) {
+    return new Lab.Options(dir, Optional.empty(), 0, true, Optional.empty(), mode, iface, pool, Map.of());
+  }
+
+  @Test
+  void everyServiceIsHealthyAndEventsFlowBetweenServices(@TempDir Path dir) throws Exception {
+    try (Lab lab = Lab.start(options(dir, DhcpConfig.Mode.PROXY, Optional.empty(), Optional.empty()))) {
+      assertEquals(4, lab.services().size());
+      for (RunningService s : lab.services()) {
+        Await.until(DEADLINE, () -> "UP".equals(health(s).getString("status")),
+            () -> s.name() + " /health never UP: " + health(s).encode());
+        assertTrue(metrics(s).contains("pxebus_events_buffered"), s.name() + " /metrics lacks the publisher gauges");
+      }
+
+      // tftp-service announces itself on pxebus.tftp.replicas; dhcp-service consumes the topic.
+      TftpApp tftp = (TftpApp) lab.service("tftp-service").orElseThrow();
+      DhcpApp dhcp = (DhcpApp) lab.service("dhcp-service").orElseThrow();
+      Await.until(DEADLINE,
+          () -> dhcp.liveReplicas().stream().map(TftpReplicaEvent::replicaId).anyMatch(tftp.replicaId()::equals),
+          () -> "dhcp-service never saw replica " + tftp.replicaId() + ": " + health(dhcp).encode());
+      assertTrue(health(dhcp).getJsonObject("checks").getJsonObject("tftp-replicas").getJsonArray("live")
+          .contains(tftp.replicaId()));
+
+      // dhcp-service publishes a boot step; catalog-service consumes it (its consumer group).
+      CatalogApp catalog = (CatalogApp) lab.service("catalog-service").orElseThrow();
+      long before = catalog.seen(BootStage.DHCP_DISCOVER);
+      dhcp.host().publisher().publish(new DhcpStepEvent("52:54:00:aa:bb:01", BootStage.DHCP_DISCOVER, 0x1234L,
+          null, null, null, null, "PXEClient:Arch:00000:UNDI:002001", 0, null, null, null, null, null), "attempt-1");
+      Await.until(DEADLINE, () -> catalog.seen(BootStage.DHCP_DISCOVER) > before,
+          "catalog-service never consumed the DHCP_DISCOVER published by dhcp-service");
+
+      // The boot root holds the boot loaders found on this machine (copied, not linked).
+      assertTrue(Files.isDirectory(dir.resolve("boot")));
+      for (Bootloaders.Found f : Bootloaders.find(Optional.empty())) {
+        if (f.present()) {
+          Path copy = dir.resolve("boot").resolve(f.loader().file());
+          assertTrue(Files.isRegularFile(copy) && !Files.isSymbolicLink(copy), copy + " not copied");
+        }
+      }
+      assertTrue(lab.summary().stream().anyMatch(l -> l.startsWith("kafka: 127.0.0.1:")), lab.summary().toString());
+    }
+  }
+
+  @Test
+  void kafkaDataSurvivesALabRestart(@TempDir Path dir) throws Exception {
+    String first;
+    try (Lab lab = Lab.start(options(dir, DhcpConfig.Mode.PROXY, Optional.empty(), Optional.empty()))) {
+      first = ((TftpApp) lab.service("tftp-service").orElseThrow()).replicaId();
+      DhcpApp dhcp = (DhcpApp) lab.service("dhcp-service").orElseThrow();
+      Await.until(DEADLINE, () -> dhcp.liveReplicas().stream().anyMatch(r -> r.replicaId().equals(first)),
+          "first lab's replica never seen");
+    }
+    // The second lab reads the replicas topic from the beginning: the first replica's goodbye is there.
+    try (Lab lab = Lab.start(options(dir, DhcpConfig.Mode.PROXY, Optional.empty(), Optional.empty()))) {
+      DhcpApp dhcp = (DhcpApp) lab.service("dhcp-service").orElseThrow();
+      Await.until(DEADLINE, () -> {
+        JsonObject replicas = health(dhcp).getJsonObject("checks").getJsonObject("tftp-replicas");
+        return replicas.getBoolean("caughtUp") && replicas.getInteger("known") >= 2;
+      }, () -> "restarted lab did not find the first lab's replica in Kafka: " + health(dhcp).encode());
+      assertFalse(dhcp.liveReplicas().stream().anyMatch(r -> r.replicaId().equals(first)),
+          "a replica that said goodbye must not be live");
+    }
+  }
+
+  @Test
+  void serverModeWithoutInterfaceAndPoolIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Lab.start(options(dir, DhcpConfig.Mode.SERVER, Optional.empty(), Optional.empty())));
+    assertTrue(e.getMessage().contains("dhcp.interface") && e.getMessage().contains("dhcp.pool"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("kafka")), "no broker may start for a refused configuration");
+  }
+
+  private JsonObject health(RunningService s) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.host().adminUrl() + "/health"))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      return new JsonObject(r.body()).put("httpStatus", r.statusCode());
+    } catch (Exception e) {
+      return new JsonObject().put("status", "UNREACHABLE").put("error", e.toString());
+    }
+  }
+
+  private String metrics(RunningService s) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(s.host().adminUrl() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+}
