@@ -49,6 +49,10 @@ class LabTest {
         Await.until(DEADLINE, () -> "UP".equals(health(s).getString("status")),
             () -> s.name() + " /health never UP: " + health(s).encode());
         assertTrue(metrics(s).contains("pxebus_events_buffered"), s.name() + " /metrics lacks the publisher gauges");
+        if (System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").matches("amd64|aarch64")) {
+          assertTrue(s.host().vertx().isNativeTransportEnabled(),
+              s.name() + " runs without epoll: " + s.host().vertx().unavailableNativeTransportCause());
+        }
       }
 
       // tftp-service announces itself on pxebus.tftp.replicas; dhcp-service consumes the topic.
