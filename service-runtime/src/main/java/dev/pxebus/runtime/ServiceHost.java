@@ -73,7 +73,7 @@ public final class ServiceHost {
         .bufferCapacity(config.eventBufferCapacity())
         .replicationFactor(config.kafkaReplicationFactor())
         .build(), registry);
-    this.kafka = KafkaReachability.start(config.kafkaBootstrap(), config.service() + "-health");
+    this.kafka = KafkaReachability.start(config.kafkaBootstrap(), config.service() + "-" + config.instanceId());
     this.admin = new AdminServer(vertx, config.service(), config.instanceId(), registry)
         .check("kafka", false, this::kafkaHealth);
   }

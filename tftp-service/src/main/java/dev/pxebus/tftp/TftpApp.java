@@ -98,7 +98,7 @@ public final class TftpApp implements RunningService {
     return List.of(
         "admin " + host.adminUrl() + " (/health, /metrics)",
         "replica " + replicaId + " announced as " + address + ":" + config.tftpPort() + " every "
-            + config.announceInterval().toSeconds() + " s, boot root " + config.root()
+            + config.announceInterval().toMillis() + " ms, boot root " + config.root()
             + " — TFTP/HTTP serving not built yet (issue #3)");
   }
 
