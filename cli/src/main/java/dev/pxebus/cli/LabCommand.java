@@ -28,8 +28,13 @@ final class LabCommand implements Callable<Integer> {
       description = "port of the in-process broker, 0 = any free port (default: ${DEFAULT-VALUE})")
   int kafkaPort;
 
-  @Option(names = "--free-ports", description = "pick free admin ports instead of the defaults 9067/9069/9070/9071")
+  @Option(names = "--free-ports",
+      description = "pick free ports instead of the defaults (admin 9067/9069/9070/9071, TFTP 69, HTTP 8069)")
   boolean freePorts;
+
+  @Option(names = "--bind", defaultValue = "0.0.0.0",
+      description = "address TFTP and HTTP listen on, e.g. the lab interface's (default: ${DEFAULT-VALUE})")
+  String bind;
 
   @Option(names = "--bootloaders", description = "directory searched for boot loaders before Debian's package paths")
   Path bootloaders;
@@ -55,7 +60,7 @@ final class LabCommand implements Callable<Integer> {
     }
     Lab lab;
     try {
-      lab = Lab.start(new Lab.Options(dir, Optional.ofNullable(kafka), kafkaPort, freePorts,
+      lab = Lab.start(new Lab.Options(dir, Optional.ofNullable(kafka), kafkaPort, freePorts, bind,
           Optional.ofNullable(bootloaders), mode, Optional.ofNullable(iface), Optional.ofNullable(pool),
           System.getenv()));
     } catch (dev.pxebus.runtime.ConfigException e) {

@@ -61,22 +61,25 @@ class ServiceProcessesIT {
 
   @Test
   void dhcpService(@TempDir Path dir) throws Exception {
-    runService("dhcp-service", Map.of());
+    runService("dhcp-service", Map.of(), "NOT BUILT YET");
   }
 
   @Test
   void tftpService(@TempDir Path dir) throws Exception {
-    runService("tftp-service", Map.of("PXEBUS_TFTP_ROOT", dir.toString()));
+    Files.createDirectories(dir.resolve("boot"));
+    runService("tftp-service", Map.of("PXEBUS_TFTP_ROOT", dir.resolve("boot").toString(), "PXEBUS_TFTP_CACHE_DIR",
+        dir.resolve("cache").toString(), "PXEBUS_TFTP_BIND_ADDRESS", "127.0.0.1", "PXEBUS_TFTP_PORT", "0",
+        "PXEBUS_HTTP_PORT", "0"), "tftp-service: TFTP 127.0.0.1:");
   }
 
   @Test
   void catalogService() throws Exception {
-    runService("catalog-service", Map.of());
+    runService("catalog-service", Map.of(), "NOT BUILT YET");
   }
 
   @Test
   void menuService() throws Exception {
-    runService("menu-service", Map.of());
+    runService("menu-service", Map.of(), "NOT BUILT YET");
   }
 
   @Test
@@ -94,7 +97,7 @@ class ServiceProcessesIT {
   void labAsAProcess(@TempDir Path dir) throws Exception {
     long t0 = System.nanoTime();
     Process p = launch(List.of("-jar", ROOT.resolve("cli/target/pxebus.jar").toString(), "lab", "--dir",
-        dir.toString(), "--free-ports", "--kafka-port", "0"), Map.of());
+        dir.toString(), "--free-ports", "--bind", "127.0.0.1", "--kafka-port", "0"), Map.of());
     Output out = Output.of(p);
     try {
       Await.until(DEADLINE, () -> out.text().contains("pxebus lab is running"), () -> "lab never ready:\n" + out.text());
@@ -114,7 +117,8 @@ class ServiceProcessesIT {
     }
   }
 
-  private void runService(String name, Map<String, String> env) throws Exception {
+  /** @param marker a line the service must log: where it serves, or loudly what it does not serve yet */
+  private void runService(String name, Map<String, String> env, String marker) throws Exception {
     int admin = freePort();
     Map<String, String> e = new HashMap<>(env);
     e.put("PXEBUS_KAFKA_BOOTSTRAP", broker.bootstrapServers());
@@ -129,7 +133,7 @@ class ServiceProcessesIT {
           () -> name + " never UP: " + health(url) + "\n" + out.text());
       long ms = (System.nanoTime() - t0) / 1_000_000;
       REPORT.add(String.format("%-16s %10d %10d", name, ms, rssMiB(p)));
-      assertTrue(out.text().contains("NOT BUILT YET"), name + " must say loudly what it does not serve yet");
+      assertTrue(out.text().contains(marker), name + " did not log '" + marker + "':\n" + out.text());
       stopAndCheck(p, out, name + " stopped");
     } finally {
       p.destroyForcibly();

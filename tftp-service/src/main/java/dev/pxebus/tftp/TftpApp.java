@@ -1,36 +1,70 @@
 package dev.pxebus.tftp;
 
+import dev.pxebus.events.boot.BootStage;
+import dev.pxebus.events.boot.HttpFileEvent;
+import dev.pxebus.events.boot.TftpTransferEvent;
 import dev.pxebus.events.replica.TftpReplicaEvent;
+import dev.pxebus.events.Topics;
 import dev.pxebus.runtime.Health;
 import dev.pxebus.runtime.RunningService;
 import dev.pxebus.runtime.ServiceHost;
+import dev.pxebus.tftp.boot.BootNamespace;
+import dev.pxebus.tftp.boot.BootNamespaceOptions;
+import dev.pxebus.tftp.boot.ImageCatalog;
+import dev.pxebus.tftp.http.HttpFileAccess;
+import dev.pxebus.tftp.http.HttpFileOptions;
+import dev.pxebus.tftp.http.HttpFileVerticle;
 import dev.pxebus.tftp.replica.ReplicaAnnouncerVerticle;
+import dev.pxebus.tftp.server.Mtu;
+import dev.pxebus.tftp.server.TftpServerMetrics;
+import dev.pxebus.tftp.server.TftpServerOptions;
+import dev.pxebus.tftp.server.TftpServerVerticle;
+import dev.pxebus.tftp.server.TransferListener;
+import dev.pxebus.tftp.server.TransferReport;
+import dev.pxebus.tftp.transfer.OptionLimits;
+import dev.pxebus.tftp.transfer.Outcome;
+import dev.pxebus.tftp.transfer.RetransmitPolicy;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * tftp-service as started by {@link Main} or by {@code pxebus lab}. Today it announces itself as a replica;
- * TFTP and HTTP file delivery come with issue #3.
+ * tftp-service as started by {@link Main} or by {@code pxebus lab}: the boot namespace over TFTP (one listener per
+ * event loop on port 69) and HTTP, transfer events on the boot topic, and replica announcements with its load.
  */
 public final class TftpApp implements RunningService {
   private static final Logger LOG = LoggerFactory.getLogger(TftpApp.class);
+  /** MAC of boot events about a client the lease topic does not know (yet). */
+  public static final String UNKNOWN_MAC = "00:00:00:00:00:00";
+  /** Boot-attempt id of such events: dhcp-service creates attempt ids, and the lease carries none yet. */
+  public static final String UNKNOWN_ATTEMPT = "unknown";
 
   private final ServiceHost host;
   private final TftpConfig config;
   private final String replicaId;
   private final String address;
+  private final LeaseIndex leases;
+  private final TftpServerMetrics metrics;
+  private final int maxBlksize;
+  private final AtomicInteger tftpPort = new AtomicInteger();
+  private volatile int httpPort = -1;
+  private long lastBytes;
+  private long lastAt = System.nanoTime();
 
   private TftpApp(ServiceHost host, TftpConfig config) {
     this.host = host;
@@ -40,12 +74,14 @@ public final class TftpApp implements RunningService {
     ThreadLocalRandom.current().nextBytes(suffix);
     this.replicaId = config.common().instanceId() + "-" + HexFormat.of().formatHex(suffix);
     this.address = config.advertiseAddress().orElseGet(TftpApp::firstIpv4);
+    this.leases = new LeaseIndex(host);
+    this.metrics = new TftpServerMetrics(host.registry());
+    this.maxBlksize = config.maxBlksize() != 0 ? config.maxBlksize()
+        : OptionLimits.blksizeForMtu(Mtu.forListenAddress(config.bindAddress()));
   }
 
   public static Future<TftpApp> start(TftpConfig config) {
     ServiceHost host = ServiceHost.create(config.common());
-    LOG.warn("tftp-service: TFTP and HTTP file delivery are NOT BUILT YET (issue #3): this replica announces itself "
-        + "but serves no files and binds no TFTP port");
     if (!Files.isDirectory(config.root())) {
       LOG.warn("tftp-service: boot root {} does not exist ({})", config.root(), TftpConfig.ROOT);
     }
@@ -53,8 +89,23 @@ public final class TftpApp implements RunningService {
     host.check("boot-root", true, () -> Files.isDirectory(config.root()) && Files.isReadable(config.root())
         ? Health.up(Map.of("path", config.root().toString()))
         : Health.down(Map.of("path", config.root().toString(), "error", "not a readable directory")));
-    return host.vertx()
-        .deployVerticle(new ReplicaAnnouncerVerticle(host.publisher(), config.announceInterval(), app::announcement))
+    host.check("tftp", false, app::tftpHealth);
+    BootNamespaceOptions nsOptions = BootNamespaceOptions.of(config.root(), config.cacheDir());
+    if (config.menuUrl().isPresent()) {
+      nsOptions = nsOptions.withMenu(config.menuUrl().get(), config.menuTimeout(),
+          BootNamespaceOptions.DEFAULT_MENU_RETRY_AFTER);
+    }
+    if (config.catalogUrl().isPresent()) {
+      nsOptions = nsOptions.withCatalog(config.catalogUrl().get(), BootNamespaceOptions.DEFAULT_CATALOG_IDLE_TIMEOUT);
+    }
+    ImageCatalog images = ImageCatalog.of(host.view(Topics.CATALOG_IMAGES));
+    return BootNamespace.create(host.vertx(), nsOptions, images, host.registry())
+        .compose(ns -> {
+          host.onClose("boot namespace", ns::close);
+          return app.deployTftp(ns).compose(v -> app.deployHttp(ns));
+        })
+        .compose(v -> host.vertx().deployVerticle(
+            new ReplicaAnnouncerVerticle(host.publisher(), config.announceInterval(), app::announcement)))
         .compose(id -> {
           host.onClose("replica announcer", () -> host.vertx().undeploy(id));
           return host.startAdmin();
@@ -63,15 +114,128 @@ public final class TftpApp implements RunningService {
         .onFailure(e -> host.close());
   }
 
-  /** This replica's current announcement. */
-  public TftpReplicaEvent announcement() {
-    // No transfers are served yet, so the load is truly zero; no HTTP endpoint yet either (issue #3).
-    return new TftpReplicaEvent(replicaId, config.common().instanceId(), address, config.tftpPort(), null, 0, 0,
-        false, Instant.now());
+  private Future<Void> deployTftp(BootNamespace ns) {
+    RetransmitPolicy policy = new RetransmitPolicy(config.rtoInitial(), config.rtoMin(), config.rtoMax(),
+        config.maxRetransmits(), config.giveUpAfter());
+    OptionLimits limits = OptionLimits.DEFAULT.withMaxBlksize(maxBlksize).withMaxWindowsize(config.maxWindowsize());
+    int instances = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
+    // Several listeners on one port need SO_REUSEPORT even within one replica.
+    boolean reuse = config.reusePort() || instances > 1;
+    TftpServerOptions options = new TftpServerOptions(config.bindAddress(), config.tftpPort(), reuse, limits, policy);
+    TransferListener events = new TransferEvents();
+    List<TftpServerVerticle> listeners = new java.util.ArrayList<>();
+    return host.vertx().deployVerticle(() -> {
+          TftpServerVerticle v = new TftpServerVerticle(options, ns, leases::macOf, events, metrics);
+          synchronized (listeners) {
+            listeners.add(v);
+          }
+          return v;
+        }, new DeploymentOptions().setInstances(instances))
+        .onSuccess(id -> {
+          host.onClose("TFTP listeners", () -> host.vertx().undeploy(id));
+          tftpPort.set(listeners.get(0).port());
+          LOG.info("TFTP on {}:{} ({} event loops, blksize up to {}, windowsize up to {})", config.bindAddress(),
+              tftpPort.get(), instances, maxBlksize, config.maxWindowsize());
+        })
+        .mapEmpty();
+  }
+
+  private Future<Void> deployHttp(BootNamespace ns) {
+    if (!config.httpEnabled()) return Future.succeededFuture();
+    HttpFileVerticle http = new HttpFileVerticle(ns,
+        HttpFileOptions.of(config.bindAddress(), config.httpPort(), config.reusePort()), this::httpServed);
+    return host.vertx().deployVerticle(http).onSuccess(id -> {
+      host.onClose("HTTP file server", () -> host.vertx().undeploy(id));
+      httpPort = http.actualPort();
+    }).mapEmpty();
+  }
+
+  /** Publishes transfer events; never blocks a transfer (the publisher only buffers). */
+  private final class TransferEvents implements TransferListener {
+    @Override
+    public void started(TransferReport r) {
+      publish(r, BootStage.TFTP_STARTED, null, null);
+    }
+
+    @Override
+    public void ended(TransferReport r) {
+      if (r.refusal().isPresent()) {
+        publish(r, BootStage.TFTP_FAILED, r.refusal().get().code().value(), r.refusal().get().message());
+        return;
+      }
+      Outcome o = r.outcome().orElseThrow();
+      if (o instanceof Outcome.AbortedAfterOack a) {
+        publish(r, BootStage.TFTP_COMPLETED, 8, "client ended after the option acknowledgement (size probe): "
+            + a.message());
+      } else if (o instanceof Outcome.ClientError e) {
+        publish(r, BootStage.TFTP_FAILED, e.code().value(), e.message());
+      } else if (o instanceof Outcome.TimedOut t) {
+        publish(r, BootStage.TFTP_FAILED, null,
+            "no answer after " + t.retransmissions() + " retransmissions of block " + t.index());
+      } else {
+        publish(r, BootStage.TFTP_COMPLETED, null, null);
+      }
+    }
+  }
+
+  private void publish(TransferReport r, BootStage stage, Integer errorCode, String error) {
+    String mac = leases.macOf(r.clientIp()).orElse(UNKNOWN_MAC);
+    Map<String, String> options = new LinkedHashMap<>(r.options());
+    long bytes = stage == BootStage.TFTP_STARTED ? 0 : r.stats().bytesAcknowledged();
+    TftpTransferEvent event = new TftpTransferEvent(mac, stage, r.clientIp(), r.clientPort(), replicaId, r.file(),
+        options, bytes, r.stats().elapsedNanos() / 1_000_000, (int) r.stats().retransmissions(), errorCode, error);
+    host.publisher().publish(event, UNKNOWN_ATTEMPT);
+  }
+
+  private void httpServed(HttpFileAccess a) {
+    String mac = a.mac() != null ? a.mac() : leases.macOf(a.clientIp()).orElse(UNKNOWN_MAC);
+    BootStage stage = a.served() ? BootStage.HTTP_SERVED : BootStage.HTTP_FAILED;
+    host.publisher().publish(new HttpFileEvent(mac, stage, a.clientIp(), replicaId, a.method(), a.path(), a.status(),
+        a.bytes(), a.durationMs(), a.range()), UNKNOWN_ATTEMPT);
+  }
+
+  private Map<String, Object> tftpHealthDetails() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("port", tftpPort.get());
+    d.put("httpPort", httpPort);
+    d.put("activeTransfers", metrics.active());
+    d.put("bytesSent", metrics.bytesSent());
+    d.put("maxBlksize", maxBlksize);
+    return d;
+  }
+
+  private Health tftpHealth() {
+    return Health.up(tftpHealthDetails());
+  }
+
+  /** This replica's current announcement: address, ports, load. */
+  public synchronized TftpReplicaEvent announcement() {
+    long now = System.nanoTime();
+    long bytes = metrics.bytesSent();
+    double seconds = Math.max(0.001, (now - lastAt) / 1e9);
+    long bps = (long) ((bytes - lastBytes) / seconds);
+    lastBytes = bytes;
+    lastAt = now;
+    String http = httpPort > 0 ? "http://" + address + ":" + httpPort : null;
+    return new TftpReplicaEvent(replicaId, config.common().instanceId(), address, tftpPort.get(), http,
+        metrics.active(), bps, false, Instant.now());
   }
 
   public String replicaId() {
     return replicaId;
+  }
+
+  /** The TFTP port listened on (differs from the configured one only when that was 0). */
+  public int tftpPort() {
+    return tftpPort.get();
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public TftpServerMetrics metrics() {
+    return metrics;
   }
 
   private static String firstIpv4() {
@@ -97,9 +261,10 @@ public final class TftpApp implements RunningService {
   public List<String> endpoints() {
     return List.of(
         "admin " + host.adminUrl() + " (/health, /metrics)",
-        "replica " + replicaId + " announced as " + address + ":" + config.tftpPort() + " every "
-            + config.announceInterval().toMillis() + " ms, boot root " + config.root()
-            + " — TFTP/HTTP serving not built yet (issue #3)");
+        "TFTP " + config.bindAddress() + ":" + tftpPort.get() + " (blksize up to " + maxBlksize + ", windowsize up to "
+            + config.maxWindowsize() + "), boot root " + config.root(),
+        httpPort > 0 ? "HTTP http://" + config.bindAddress() + ":" + httpPort + "/ (same files)" : "HTTP disabled",
+        "replica " + replicaId + " announced as " + address + " every " + config.announceInterval().toMillis() + " ms");
   }
 
   @Override

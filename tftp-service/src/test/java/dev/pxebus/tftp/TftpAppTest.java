@@ -53,7 +53,10 @@ class TftpAppTest {
         "admin.port", "0",
         "instance.id", instanceId,
         "tftp.root", root.toString(),
-        "tftp.port", "6969",
+        "tftp.port", "0",
+        "tftp.bind-address", "127.0.0.1",
+        "http.port", "0",
+        "tftp.cache-dir", root.resolveSibling(root.getFileName() + "-cache").toString(),
         "tftp.advertise-address", "192.0.2.7",
         "replica.announce-interval", "200ms")));
     return TftpApp.start(config).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -95,7 +98,9 @@ class TftpAppTest {
       assertFalse(a.leaving(), "still running: " + a);
       assertEquals(instance, a.host());
       assertEquals("192.0.2.7", a.tftpAddress());
-      assertEquals(6969, a.tftpPort());
+      assertEquals(app.tftpPort(), a.tftpPort());
+      assertTrue(a.tftpPort() > 0);
+      assertEquals("http://192.0.2.7:" + app.httpPort(), a.httpUrl());
       assertEquals(0, a.activeTransfers());
     }
     for (int i = 1; i < seen.size(); i++) {

@@ -40,12 +40,13 @@ public final class Lab implements AutoCloseable {
    * @param dir lab directory: {@code kafka/} (broker data), {@code boot/} (boot root)
    * @param externalKafka bootstrap servers of an existing Kafka; empty = run the in-process broker
    * @param kafkaPort port of the in-process broker (0 = a free one)
-   * @param freePorts every admin port picked free (tests, or several labs on one machine)
+   * @param freePorts every admin, TFTP and HTTP port picked free (tests, or several labs on one machine)
+   * @param bindAddress address the boot path (TFTP, HTTP) listens on
    * @param bootloaderDir looked in first for boot loaders
    * @param env environment the services read {@code PXEBUS_*} keys from
    */
   public record Options(Path dir, Optional<String> externalKafka, int kafkaPort, boolean freePorts,
-      Optional<Path> bootloaderDir, DhcpConfig.Mode dhcpMode, Optional<String> dhcpInterface,
+      String bindAddress, Optional<Path> bootloaderDir, DhcpConfig.Mode dhcpMode, Optional<String> dhcpInterface,
       Optional<String> dhcpPool, Map<String, String> env) {}
 
   private final KraftBroker broker;
@@ -103,6 +104,12 @@ public final class Lab implements AutoCloseable {
       started.add(start("menu-service", MenuConfig.keys(), common, o.env(), s -> MenuApp.start(MenuConfig.from(s))));
       Map<String, String> tftp = new HashMap<>(common);
       tftp.put(TftpConfig.ROOT, boot.toString());
+      tftp.put(TftpConfig.CACHE_DIR, dir.resolve("cache").toString());
+      tftp.put(TftpConfig.BIND_ADDRESS, o.bindAddress());
+      if (o.freePorts()) {
+        tftp.put(TftpConfig.PORT, "0");
+        tftp.put(TftpConfig.HTTP_PORT, "0");
+      }
       started.add(start("tftp-service", TftpConfig.keys(), tftp, o.env(), s -> TftpApp.start(TftpConfig.from(s))));
       dhcp.putAll(common);
       started.add(start("dhcp-service", DhcpConfig.keys(), dhcp, o.env(), s -> DhcpApp.start(DhcpConfig.from(s))));

@@ -38,7 +38,7 @@ class LabTest {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private static Lab.Options options(Path dir, DhcpConfig.Mode mode, Optional<String> iface, Optional<String> pool) {
-    return new Lab.Options(dir, Optional.empty(), 0, true, Optional.empty(), mode, iface, pool, Map.of());
+    return new Lab.Options(dir, Optional.empty(), 0, true, "127.0.0.1", Optional.empty(), mode, iface, pool, Map.of());
   }
 
   @Test

@@ -1,0 +1,17 @@
+package dev.pxebus.tftp.server;
+
+import dev.pxebus.tftp.transfer.OptionLimits;
+import dev.pxebus.tftp.transfer.RetransmitPolicy;
+
+/**
+ * Settings of the TFTP listener.
+ *
+ * @param host address to listen on (0.0.0.0 = every interface)
+ * @param port the well-known port, 69
+ * @param reusePort share the port with other replicas on this host (SO_REUSEPORT); each transfer stays with the
+ *     replica that accepted its request because it gets that replica's own new port (TID)
+ * @param limits the most the server grants in negotiation (blksize, windowsize)
+ * @param retransmit the retransmission timer bounds
+ */
+public record TftpServerOptions(String host, int port, boolean reusePort, OptionLimits limits,
+    RetransmitPolicy retransmit) {}

@@ -1,0 +1,244 @@
+package dev.pxebus.tftp.server;
+
+import dev.pxebus.tftp.boot.BootClient;
+import dev.pxebus.tftp.boot.BootNamespace;
+import dev.pxebus.tftp.boot.Lookup;
+import dev.pxebus.tftp.codec.ErrorCode;
+import dev.pxebus.tftp.codec.TftpCodec;
+import dev.pxebus.tftp.codec.TftpCodecException;
+import dev.pxebus.tftp.codec.TftpPacket;
+import dev.pxebus.tftp.codec.TransferMode;
+import dev.pxebus.tftp.transfer.BlockSource;
+import dev.pxebus.tftp.transfer.FileBlockSource;
+import dev.pxebus.tftp.transfer.Negotiation;
+import dev.pxebus.tftp.transfer.NetasciiBlockSource;
+import dev.pxebus.tftp.transfer.OptionNegotiator;
+import dev.pxebus.tftp.transfer.ReadTransfer;
+import dev.pxebus.tftp.transfer.TransferOptions;
+import dev.pxebus.tftp.transfer.TransferStats;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramPacket;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TFTP on UDP 69 (RFC 1350 with RFC 2347/2348/2349/7440 options), read-only. I/O only: requests are decoded by
+ * {@link TftpCodec}, names resolved by {@link BootNamespace}, options negotiated by {@link OptionNegotiator}, and each
+ * transfer is driven by a {@link TransferDriver} on its own port. Deploy one instance per event loop: with
+ * {@code reusePort} they (and other replicas on the host) share port 69, and the kernel spreads requests over them.
+ */
+public final class TftpServerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(TftpServerVerticle.class);
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private final TftpServerOptions options;
+  private final BootNamespace namespace;
+  private final Function<String, Optional<String>> macOfIp;
+  private final TransferListener listener;
+  private final TftpServerMetrics metrics;
+  private final OptionNegotiator negotiator;
+  private final Set<TransferDriver> transfers = new HashSet<>();
+  private DatagramSocket socket;
+
+  /**
+   * @param macOfIp the client's MAC from the lease topic, when known (for the namespace's menu requests)
+   */
+  public TftpServerVerticle(TftpServerOptions options, BootNamespace namespace,
+      Function<String, Optional<String>> macOfIp, TransferListener listener, TftpServerMetrics metrics) {
+    this.options = options;
+    this.namespace = namespace;
+    this.macOfIp = macOfIp;
+    this.listener = listener;
+    this.metrics = metrics;
+    this.negotiator = new OptionNegotiator(options.limits());
+  }
+
+  @Override
+  public Future<?> start() {
+    socket = vertx.createDatagramSocket(socketOptions());
+    socket.handler(this::onRequest);
+    return socket.listen(options.port(), options.host())
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen for TFTP on " + options.host() + ":"
+            + options.port() + (options.port() < 1024 ? " (a port below 1024 needs root or CAP_NET_BIND_SERVICE)" : "")
+            + ": " + e.getMessage(), e)));
+  }
+
+  private DatagramSocketOptions socketOptions() {
+    return new DatagramSocketOptions().setReuseAddress(true).setReusePort(options.reusePort())
+        .setReceiveBufferSize(4 * 1024 * 1024).setSendBufferSize(4 * 1024 * 1024);
+  }
+
+  /** The port the listener is bound to (useful with port 0). */
+  public int port() {
+    return socket.localAddress().port();
+  }
+
+  @Override
+  public Future<?> stop() {
+    for (TransferDriver d : List.copyOf(transfers)) d.abort("server shutting down");
+    return socket == null ? Future.succeededFuture() : socket.close();
+  }
+
+  private void onRequest(DatagramPacket p) {
+    String host = p.sender().host();
+    int port = p.sender().port();
+    TftpPacket packet;
+    try {
+      packet = TftpCodec.decode(p.data().getBytes());
+    } catch (TftpCodecException e) {
+      LOG.debug("bad TFTP request from {}:{}: {}", host, port, e.getMessage());
+      metrics.malformed();
+      replyFromListener(host, port, ErrorCode.ILLEGAL_OPERATION, e.getMessage());
+      return;
+    }
+    if (packet instanceof TftpPacket.ReadRequest rrq) {
+      read(rrq, host, port);
+    } else if (packet instanceof TftpPacket.WriteRequest wrq) {
+      LOG.info("write request for {} from {} refused: this server is read-only", wrq.filename(), host);
+      refuse(host, port, wrq.filename(), ErrorCode.ACCESS_VIOLATION, "write requests are refused: read-only server");
+    } else {
+      metrics.malformed();
+      replyFromListener(host, port, ErrorCode.ILLEGAL_OPERATION, packet.opcode() + " is not a request");
+    }
+  }
+
+  private void read(TftpPacket.ReadRequest rrq, String host, int port) {
+    TransferMode mode = TransferMode.parse(rrq.mode()).orElse(null);
+    if (mode == null || mode == TransferMode.MAIL) {
+      refuse(host, port, rrq.filename(), ErrorCode.ILLEGAL_OPERATION,
+          "transfer mode '" + rrq.mode() + "' is not supported: use octet or netascii");
+      return;
+    }
+    BootClient client = BootClient.of(host, macOfIp.apply(host).orElse(null), null, null);
+    namespace.lookup(rrq.filename(), client).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("lookup of {} for {} failed: {}", rrq.filename(), host, ar.cause().toString());
+        refuse(host, port, rrq.filename(), ErrorCode.NOT_DEFINED, "server error looking up the file");
+        return;
+      }
+      Lookup lookup = ar.result();
+      if (lookup instanceof Lookup.NotFound nf) {
+        refuse(host, port, rrq.filename(), ErrorCode.FILE_NOT_FOUND, "File not found");
+      } else if (lookup instanceof Lookup.Refused r) {
+        LOG.info("refused {} for {}: {}", rrq.filename(), host, r.detail());
+        refuse(host, port, rrq.filename(), ErrorCode.ACCESS_VIOLATION, "Access violation: " + r.detail());
+      } else if (lookup instanceof Lookup.Unavailable u) {
+        LOG.warn("{} for {} unavailable: {}", rrq.filename(), host, u.detail());
+        refuse(host, port, rrq.filename(), ErrorCode.NOT_DEFINED, "temporarily unavailable: " + u.detail());
+      } else {
+        serve(rrq, mode, lookup, host, port);
+      }
+    });
+  }
+
+  private void serve(TftpPacket.ReadRequest rrq, TransferMode mode, Lookup lookup, String host, int port) {
+    BlockSource source;
+    Lookup.Origin origin;
+    try {
+      if (lookup instanceof Lookup.FileBody f) {
+        source = FileBlockSource.open(f.path());
+        origin = f.origin();
+        warm(f);
+      } else {
+        Lookup.Generated g = (Lookup.Generated) lookup;
+        source = BlockSource.of(g.content());
+        origin = g.origin();
+      }
+      if (mode == TransferMode.NETASCII) source = new NetasciiBlockSource(source);
+    } catch (IOException e) {
+      LOG.warn("cannot open {} for {}: {}", rrq.filename(), host, e.toString());
+      refuse(host, port, rrq.filename(), ErrorCode.NOT_DEFINED, "cannot open the file");
+      return;
+    }
+    long size;
+    try {
+      size = source.size();
+    } catch (IOException e) {
+      closeQuietly(source);
+      refuse(host, port, rrq.filename(), ErrorCode.NOT_DEFINED, "cannot read the file");
+      return;
+    }
+    Negotiation negotiation = negotiator.negotiate(rrq.options(), OptionalLong.of(size));
+    ReadTransfer transfer = ReadTransfer.of(size, negotiation, options.retransmit());
+    BlockSource src = source;
+    DatagramSocket tid = vertx.createDatagramSocket(new DatagramSocketOptions().setSendBufferSize(1024 * 1024)
+        .setReceiveBufferSize(1024 * 1024));
+    // The transfer's own port (its TID) on the address the request came to.
+    tid.listen(0, options.host()).onComplete(ar -> {
+      if (ar.failed()) {
+        closeQuietly(src);
+        refuse(host, port, rrq.filename(), ErrorCode.NOT_DEFINED, "no port free for the transfer");
+        return;
+      }
+      Map<String, String> oack = negotiation.oack().map(TftpPacket.OptionAck::options).orElse(Map.of());
+      TransferDriver driver = new TransferDriver(vertx, IDS.incrementAndGet(), tid, host, port, transfer, src,
+          rrq.filename(), origin, oack, listener, metrics, transfers::remove);
+      transfers.add(driver);
+      metrics.started();
+      driver.start();
+    });
+  }
+
+  /**
+   * Pulls a large file into the page cache on a worker thread while the first blocks go out, so block reads on the
+   * event loop are memory copies, not disk waits.
+   */
+  private void warm(Lookup.FileBody f) {
+    if (f.size() < 1024 * 1024) return;
+    vertx.executeBlocking(() -> {
+      try (FileChannel ch = FileChannel.open(f.path(), StandardOpenOption.READ)) {
+        ByteBuffer buf = ByteBuffer.allocateDirect(1024 * 1024);
+        long pos = 0;
+        while (pos < f.size()) {
+          buf.clear();
+          int n = ch.read(buf, pos);
+          if (n <= 0) break;
+          pos += n;
+        }
+      }
+      return null;
+    }, false);
+  }
+
+  /** No transfer: the error comes from a new port, as a transfer's would (RFC 1350 §4), and is reported. */
+  private void refuse(String host, int port, String file, ErrorCode code, String message) {
+    metrics.refused(code);
+    byte[] error = TftpCodec.encode(new TftpPacket.ErrorPacket(code, message));
+    DatagramSocket tid = vertx.createDatagramSocket();
+    tid.listen(0, options.host())
+        .compose(s -> s.send(Buffer.buffer(error), port, host))
+        .onComplete(ar -> tid.close());
+    listener.ended(new TransferReport(IDS.incrementAndGet(), host, port, file, Optional.empty(), Map.of(),
+        TransferOptions.DEFAULT, 0, Optional.empty(), Optional.of(new TransferReport.Refusal(code, message)),
+        new TransferStats(0, 0, 0, 0, 0, 0, 0, 0, 0, OptionalLong.empty(), 0, 0)));
+  }
+
+  private void replyFromListener(String host, int port, ErrorCode code, String message) {
+    metrics.errorSent(code);
+    socket.send(Buffer.buffer(TftpCodec.encode(new TftpPacket.ErrorPacket(code, message))), port, host);
+  }
+
+  private static void closeQuietly(BlockSource s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // nothing to do
+    }
+  }
+}
