@@ -47,18 +47,18 @@ class TftpAppTest {
   }
 
   private static TftpApp start(KafkaEndpoint kafka, String instanceId, Path root) throws Exception {
-    TftpConfig config = TftpConfig.from(Settings.of(TftpConfig.keys(), Map.of(
-        "kafka.bootstrap", kafka.bootstrapServers(),
-        "admin.host", "127.0.0.1",
-        "admin.port", "0",
-        "instance.id", instanceId,
-        "tftp.root", root.toString(),
-        "tftp.port", "0",
-        "tftp.bind-address", "127.0.0.1",
-        "http.port", "0",
-        "tftp.cache-dir", root.resolveSibling(root.getFileName() + "-cache").toString(),
-        "tftp.advertise-address", "192.0.2.7",
-        "replica.announce-interval", "200ms")));
+    TftpConfig config = TftpConfig.from(Settings.of(TftpConfig.keys(), Map.ofEntries(
+        Map.entry("kafka.bootstrap", kafka.bootstrapServers()),
+        Map.entry("admin.host", "127.0.0.1"),
+        Map.entry("admin.port", "0"),
+        Map.entry("instance.id", instanceId),
+        Map.entry("tftp.root", root.toString()),
+        Map.entry("tftp.port", "0"),
+        Map.entry("tftp.bind-address", "127.0.0.1"),
+        Map.entry("http.port", "0"),
+        Map.entry("tftp.cache-dir", root.resolveSibling(root.getFileName() + "-cache").toString()),
+        Map.entry("tftp.advertise-address", "192.0.2.7"),
+        Map.entry("replica.announce-interval", "200ms"))));
     return TftpApp.start(config).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 

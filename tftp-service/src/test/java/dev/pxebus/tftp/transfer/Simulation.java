@@ -48,8 +48,8 @@ final class Simulation {
       return toClient && packet instanceof Data && index == i;
     }
 
-    boolean isAck(int block) {
-      return !toClient && packet instanceof Ack a && a.block() == block;
+    boolean isAck(long i) {
+      return !toClient && packet instanceof Ack && index == i;
     }
   }
 

@@ -1,0 +1,371 @@
+package dev.pxebus.tftp.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pxebus.tftp.codec.ErrorCode;
+import dev.pxebus.tftp.codec.TftpPacket.OptionAck;
+import dev.pxebus.tftp.transfer.Transmission.SendBlock;
+import dev.pxebus.tftp.transfer.Transmission.SendOack;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/** The state machine event by event, with exact expectations. (Whole transfers over a lossy link: the simulation.) */
+class ReadTransferTest {
+  private static final long MS = 1_000_000L;
+  private static final long T0 = 1_000 * MS; // nanoTime values are arbitrary; not starting at 0 catches mistakes
+  private static final OptionAck OACK = new OptionAck(Map.of("tsize", "1000"));
+
+  private static ReadTransfer plain(long size) {
+    return new ReadTransfer(size, TransferOptions.DEFAULT, Optional.empty(), RetransmitPolicy.DEFAULT);
+  }
+
+  private static ReadTransfer withOack(long size, int blksize, int window) {
+    return new ReadTransfer(size, TransferOptions.of(blksize, window), Optional.of(OACK), RetransmitPolicy.DEFAULT);
+  }
+
+  private static SendBlock block(int block, long index, long offset, int length, boolean again) {
+    return new SendBlock(block, index, offset, length, again);
+  }
+
+  @Test
+  void lockStepWithoutOackEndsWithAShortBlock() {
+    ReadTransfer t = plain(1000);
+    Step s = t.start(T0);
+    assertEquals(List.of(block(1, 1, 0, 512, false)), s.transmissions());
+    assertEquals(OptionalLong.of(T0 + 200 * MS), s.deadline(), "initial RTO before any sample");
+    s = t.onAck(1, T0 + MS);
+    assertEquals(List.of(block(2, 2, 512, 488, false)), s.transmissions());
+    s = t.onAck(2, T0 + 2 * MS);
+    assertEquals(Optional.of(new Outcome.Completed()), s.outcome());
+    assertEquals(List.of(), s.transmissions());
+    assertEquals(OptionalLong.empty(), s.deadline());
+    TransferStats stats = t.stats();
+    assertEquals(2, stats.packetsSent());
+    assertEquals(0, stats.retransmissions());
+    assertEquals(1000, stats.payloadBytesSent());
+    assertEquals(1000, stats.bytesAcknowledged());
+    assertEquals(2, stats.rttSamples());
+    assertEquals(2 * MS, stats.elapsedNanos());
+  }
+
+  @Test
+  void emptyFileIsOneEmptyBlock() {
+    ReadTransfer t = plain(0);
+    assertEquals(List.of(block(1, 1, 0, 0, false)), t.start(T0).transmissions());
+    assertTrue(t.onAck(1, T0 + MS).finished());
+  }
+
+  @Test
+  void sizeMultipleOfBlksizeEndsWithAnEmptyBlock() {
+    ReadTransfer t = plain(1024);
+    assertEquals(3, t.blockCount());
+    t.start(T0);
+    t.onAck(1, T0 + MS);
+    assertEquals(List.of(block(3, 3, 1024, 0, false)), t.onAck(2, T0 + 2 * MS).transmissions());
+    assertEquals(Optional.of(new Outcome.Completed()), t.onAck(3, T0 + 3 * MS).outcome());
+  }
+
+  @Test
+  void oackFirstThenDataAfterAck0() {
+    ReadTransfer t = withOack(3000, 1432, 1);
+    Step s = t.start(T0);
+    assertEquals(List.of(new SendOack(OACK, false)), s.transmissions());
+    assertEquals(ReadTransfer.State.AWAITING_OACK_ACK, t.state());
+    s = t.onAck(1, T0 + MS);
+    assertEquals(List.of(), s.transmissions(), "ACK 1 before ACK 0 is nonsense");
+    assertTrue(s.ignored().orElseThrow().contains("waiting for ACK 0"));
+    s = t.onAck(0, T0 + MS);
+    assertEquals(List.of(block(1, 1, 0, 1432, false)), s.transmissions());
+    assertEquals(ReadTransfer.State.SENDING, t.state());
+    assertEquals(1, t.stats().rttSamples(), "the OACK round trip is a sample too");
+  }
+
+  @Test
+  void oackIsRetransmittedOnTimeoutWithBackoff() {
+    ReadTransfer t = withOack(3000, 1432, 1);
+    long deadline = t.start(T0).deadline().getAsLong();
+    assertEquals(List.of(), t.onTimer(deadline - 1).transmissions(), "not yet");
+    Step s = t.onTimer(deadline);
+    assertEquals(List.of(new SendOack(OACK, true)), s.transmissions());
+    assertEquals(deadline + 400 * MS, s.deadline().getAsLong(), "200 ms doubled");
+    s = t.onAck(0, deadline + MS);
+    assertEquals(0, t.stats().rttSamples(), "Karn: no sample from a retransmitted OACK");
+    assertEquals(1, s.transmissions().size());
+  }
+
+  @Test
+  void error8AnsweringTheOackIsANormalAbort() {
+    ReadTransfer t = withOack(173792, 1468, 4);
+    t.start(T0);
+    Step s = t.onError(ErrorCode.OPTION_REFUSED, "User aborted the transfer", T0 + 2 * MS);
+    assertEquals(Optional.of(new Outcome.AbortedAfterOack("User aborted the transfer")), s.outcome());
+    assertEquals(Outcome.Kind.ABORTED_AFTER_OACK, s.outcome().orElseThrow().kind());
+    assertEquals(OptionalLong.empty(), s.deadline());
+  }
+
+  @Test
+  void error8DuringDataIsAClientError() {
+    ReadTransfer t = withOack(5000, 512, 1);
+    t.start(T0);
+    t.onAck(0, T0 + MS);
+    Step s = t.onError(ErrorCode.OPTION_REFUSED, "changed my mind", T0 + 2 * MS);
+    assertEquals(Optional.of(new Outcome.ClientError(ErrorCode.OPTION_REFUSED, "changed my mind")), s.outcome());
+  }
+
+  @Test
+  void otherErrorAnsweringTheOackIsAClientError() {
+    ReadTransfer t = withOack(5000, 512, 1);
+    t.start(T0);
+    Step s = t.onError(ErrorCode.DISK_FULL, "no room", T0 + 2 * MS);
+    assertEquals(Outcome.Kind.CLIENT_ERROR, s.outcome().orElseThrow().kind());
+  }
+
+  @Test
+  void duplicateAckSendsNothing() {
+    ReadTransfer t = plain(5000);
+    t.start(T0);
+    Step s = t.onAck(1, T0 + MS);
+    long deadline = s.deadline().getAsLong();
+    s = t.onAck(1, T0 + 2 * MS);
+    assertEquals(List.of(), s.transmissions());
+    assertEquals(OptionalLong.of(deadline), s.deadline(), "the timer is not restarted either");
+    assertEquals(Optional.of("duplicate ACK 1"), s.ignored());
+    assertEquals(1, t.stats().duplicateAcks());
+  }
+
+  @Test
+  void ackForABlockNotSentYetIsIgnored() {
+    ReadTransfer t = plain(50_000);
+    t.start(T0);
+    Step s = t.onAck(7, T0 + MS);
+    assertEquals(List.of(), s.transmissions());
+    assertTrue(s.ignored().orElseThrow().contains("outside the window"));
+    assertEquals(1, t.stats().unexpectedAcks());
+    assertEquals(0, t.acknowledgedIndex());
+  }
+
+  @Test
+  void timerBeforeTheDeadlineDoesNothing() {
+    ReadTransfer t = plain(5000);
+    Step s = t.start(T0);
+    Step early = t.onTimer(s.deadline().getAsLong() - 1);
+    assertEquals(List.of(), early.transmissions());
+    assertEquals(s.deadline(), early.deadline());
+    assertEquals(0, t.stats().timeouts());
+  }
+
+  @Test
+  void givesUpAfterMaxRetransmissionsWithBackoffWhenNoMinimumTimeIsSet() {
+    RetransmitPolicy policy = RetransmitPolicy.DEFAULT.withMaxRetransmits(3).withGiveUpAfter(Duration.ZERO);
+    ReadTransfer t = new ReadTransfer(5000, TransferOptions.DEFAULT, Optional.empty(), policy);
+    long deadline = t.start(T0).deadline().getAsLong();
+    long[] expectedIntervals = {400 * MS, 800 * MS, 1600 * MS};
+    for (long interval : expectedIntervals) {
+      Step s = t.onTimer(deadline);
+      assertEquals(List.of(block(1, 1, 0, 512, true)), s.transmissions());
+      assertEquals(deadline + interval, s.deadline().getAsLong());
+      deadline = s.deadline().getAsLong();
+    }
+    Step s = t.onTimer(deadline);
+    assertEquals(Optional.of(new Outcome.TimedOut(1, 3, false)), s.outcome());
+    assertEquals(3, t.stats().retransmissions());
+    assertEquals(4, t.stats().timeouts());
+  }
+
+  @Test
+  void givingUpAlsoWaitsForGiveUpAfterSoAShortStallDoesNotKillTheTransfer() {
+    RetransmitPolicy policy = RetransmitPolicy.DEFAULT.withMaxRetransmits(2).withGiveUpAfter(Duration.ofSeconds(10));
+    ReadTransfer t = new ReadTransfer(5000, TransferOptions.DEFAULT, Optional.empty(), policy);
+    long deadline = t.start(T0).deadline().getAsLong();
+    int resends = 0;
+    Step s;
+    while (!(s = t.onTimer(deadline)).finished()) {
+      resends++;
+      deadline = s.deadline().getAsLong();
+    }
+    assertTrue(deadline - T0 >= 10_000 * MS, "not before 10 s without progress");
+    assertTrue(resends > 2, "kept retransmitting past maxRetransmits until giveUpAfter");
+    // backoff: 200, 400, 800, 1600, then the 2 s ceiling
+    assertEquals(new Outcome.TimedOut(1, resends, false), s.outcome().orElseThrow());
+  }
+
+  @Test
+  void progressResetsTheGiveUpCount() {
+    RetransmitPolicy policy = RetransmitPolicy.DEFAULT.withMaxRetransmits(1).withGiveUpAfter(Duration.ZERO);
+    ReadTransfer t = new ReadTransfer(5000, TransferOptions.DEFAULT, Optional.empty(), policy);
+    long deadline = t.start(T0).deadline().getAsLong();
+    deadline = t.onTimer(deadline).deadline().getAsLong(); // 1st retransmission of block 1
+    deadline = t.onAck(1, deadline - MS).deadline().getAsLong(); // progress
+    Step s = t.onTimer(deadline);
+    assertFalse(s.finished(), "block 2 gets its own retransmission");
+    assertEquals(List.of(block(2, 2, 512, 512, true)), s.transmissions());
+    assertEquals(Outcome.Kind.TIMED_OUT, t.onTimer(s.deadline().getAsLong()).outcome().orElseThrow().kind());
+  }
+
+  @Test
+  void timedOutWaitingForTheFinalAckSaysEverythingWasSent() {
+    RetransmitPolicy policy = RetransmitPolicy.DEFAULT.withMaxRetransmits(0).withGiveUpAfter(Duration.ZERO);
+    ReadTransfer t = new ReadTransfer(100, TransferOptions.DEFAULT, Optional.empty(), policy);
+    long deadline = t.start(T0).deadline().getAsLong();
+    assertEquals(Optional.of(new Outcome.TimedOut(1, 0, true)), t.onTimer(deadline).outcome());
+  }
+
+  @Test
+  void timedOutWaitingForAck0NamesTheOack() {
+    RetransmitPolicy policy = RetransmitPolicy.DEFAULT.withMaxRetransmits(0).withGiveUpAfter(Duration.ZERO);
+    ReadTransfer t = new ReadTransfer(100, TransferOptions.of(512, 1), Optional.of(OACK), policy);
+    long deadline = t.start(T0).deadline().getAsLong();
+    assertEquals(Optional.of(new Outcome.TimedOut(0, 0, false)), t.onTimer(deadline).outcome());
+  }
+
+  @Test
+  void windowIsSentWholeAndAnAckForTheLastBlockSlidesIt() {
+    ReadTransfer t = withOack(100 * 512, 512, 4);
+    t.start(T0);
+    Step s = t.onAck(0, T0 + MS);
+    assertEquals(List.of(1L, 2L, 3L, 4L), indexes(s));
+    s = t.onAck(4, T0 + 2 * MS);
+    assertEquals(List.of(5L, 6L, 7L, 8L), indexes(s));
+    assertTrue(s.transmissions().stream().noneMatch(Transmission::retransmission));
+  }
+
+  @Test
+  void ackInsideTheWindowRollsBackToTheNextBlock() {
+    ReadTransfer t = withOack(100 * 512, 512, 4);
+    t.start(T0);
+    t.onAck(0, T0 + MS); // 1..4 out
+    Step s = t.onAck(2, T0 + 2 * MS); // the client lost 3 and dropped 4
+    assertEquals(List.of(block(3, 3, 1024, 512, true), block(4, 4, 1536, 512, true),
+        block(5, 5, 2048, 512, false), block(6, 6, 2560, 512, false)), s.transmissions());
+    assertEquals(1, t.stats().rollbacks());
+    Step dup = t.onAck(2, T0 + 2 * MS + 10_000);
+    assertEquals(List.of(), dup.transmissions(), "a duplicate of the rollback ACK sends nothing");
+    assertEquals(1, t.stats().rollbacks());
+  }
+
+  @Test
+  void timeoutResendsTheWholeUnacknowledgedWindow() {
+    ReadTransfer t = withOack(100 * 512, 512, 4);
+    t.start(T0);
+    long deadline = t.onAck(0, T0 + MS).deadline().getAsLong();
+    Step s = t.onTimer(deadline);
+    assertEquals(List.of(1L, 2L, 3L, 4L), indexes(s));
+    assertTrue(s.transmissions().stream().allMatch(Transmission::retransmission));
+  }
+
+  @Test
+  void finalWindowIsShorter() {
+    ReadTransfer t = withOack(5 * 512 + 10, 512, 4); // 6 blocks
+    t.start(T0);
+    t.onAck(0, T0);
+    Step s = t.onAck(4, T0 + MS);
+    assertEquals(List.of(5L, 6L), indexes(s));
+    assertEquals(10, ((SendBlock) s.transmissions().get(1)).length());
+    assertTrue(t.onAck(6, T0 + 2 * MS).finished());
+  }
+
+  @Test
+  void blockNumbersRollOverToZeroAndAcksAreReadRelativeToTheWindow() {
+    long blocks = 65_540;
+    ReadTransfer t = withOack((blocks - 1) * 8 + 3, 8, 1);
+    t.start(T0);
+    Step s = t.onAck(0, T0);
+    for (long i = 1; i < 65_535; i++) s = t.onAck((int) (i & 0xFFFF), T0);
+    assertEquals(List.of(block(65535, 65535, 65534L * 8, 8, false)), s.transmissions());
+    s = t.onAck(65535, T0);
+    assertEquals(List.of(block(0, 65536, 65535L * 8, 8, false)), s.transmissions(), "rolls over to 0");
+    s = t.onAck(65535, T0);
+    assertEquals(List.of(), s.transmissions(), "duplicate ACK 65535 after the rollover");
+    s = t.onAck(0, T0);
+    assertEquals(List.of(block(1, 65537, 65536L * 8, 8, false)), s.transmissions());
+    assertEquals(65536, t.acknowledgedIndex());
+    t.onAck(1, T0);
+    t.onAck(2, T0);
+    t.onAck(3, T0);
+    assertEquals(Optional.of(new Outcome.Completed()), t.onAck(4, T0).outcome(), "index 65540 is wire block 4");
+    assertEquals(65540, t.acknowledgedIndex());
+  }
+
+  @Test
+  void rttSamplesFollowKarnsRule() {
+    ReadTransfer t = plain(100 * 512);
+    long now = T0;
+    Step s = t.start(now);
+    for (int b = 1; b <= 20; b++) {
+      now += MS;
+      s = t.onAck(b, now);
+    }
+    assertEquals(20, t.stats().rttSamples());
+    assertEquals(20 * MS, t.stats().rtoNanos(), "1 ms round trips: the RTO sits on the 20 ms floor");
+    Step resent = t.onTimer(s.deadline().getAsLong()); // block 21 lost
+    assertEquals(40 * MS, resent.deadline().getAsLong() - s.deadline().getAsLong(), "backoff doubled it");
+    t.onAck(21, resent.deadline().getAsLong() - MS);
+    assertEquals(20, t.stats().rttSamples(), "no sample from the retransmitted block");
+    assertEquals(40 * MS, t.stats().rtoNanos(), "the backed-off RTO stays until a fresh sample");
+    t.onAck(22, resent.deadline().getAsLong());
+    assertEquals(21, t.stats().rttSamples());
+    assertEquals(20 * MS, t.stats().rtoNanos());
+  }
+
+  @Test
+  void clientTimeoutOptionCapsTheTimer() {
+    TransferOptions opts = new TransferOptions(512, 1, OptionalInt.of(1), OptionalLong.empty());
+    RetransmitPolicy policy = RetransmitPolicy.DEFAULT.withMaxRetransmits(20);
+    ReadTransfer t = new ReadTransfer(5000, opts, Optional.empty(), policy);
+    long deadline = t.start(T0).deadline().getAsLong();
+    long longest = 0;
+    for (int i = 0; i < 6; i++) {
+      Step s = t.onTimer(deadline);
+      longest = Math.max(longest, s.deadline().getAsLong() - deadline);
+      deadline = s.deadline().getAsLong();
+    }
+    assertEquals(1000 * MS, longest, "never waits longer than the client's own timeout of 1 s");
+  }
+
+  @Test
+  void afterTheEndEveryEventReturnsTheOutcome() {
+    ReadTransfer t = plain(10);
+    t.start(T0);
+    t.onAck(1, T0 + MS);
+    assertEquals(ReadTransfer.State.FINISHED, t.state());
+    for (Step s : List.of(t.onAck(1, T0 + 2 * MS), t.onTimer(T0 + 999 * MS),
+        t.onError(ErrorCode.NOT_DEFINED, "late", T0 + 3 * MS))) {
+      assertEquals(List.of(), s.transmissions());
+      assertEquals(Optional.of(new Outcome.Completed()), s.outcome());
+    }
+    assertEquals(OptionalLong.empty(), t.deadline());
+  }
+
+  @Test
+  void eventsBeforeStartAreProgrammingErrors() {
+    ReadTransfer t = plain(10);
+    assertThrows(IllegalStateException.class, () -> t.onAck(1, T0));
+    assertThrows(IllegalStateException.class, () -> t.onTimer(T0));
+    t.start(T0);
+    assertThrows(IllegalStateException.class, () -> t.start(T0));
+    assertThrows(IllegalArgumentException.class, () -> t.onAck(65536, T0));
+  }
+
+  @Test
+  void negotiationFeedsTheTransfer() {
+    Negotiation n = new OptionNegotiator(OptionLimits.DEFAULT)
+        .negotiate(Map.of("tsize", "0", "blksize", "1468"), OptionalLong.of(3000));
+    ReadTransfer t = ReadTransfer.of(3000, n, RetransmitPolicy.DEFAULT);
+    SendOack oack = assertInstanceOf(SendOack.class, t.start(T0).transmissions().get(0));
+    assertEquals("3000", oack.packet().options().get("tsize"));
+    assertEquals(List.of(block(1, 1, 0, 1468, false)), t.onAck(0, T0 + MS).transmissions());
+  }
+
+  private static List<Long> indexes(Step s) {
+    return s.transmissions().stream().map(x -> ((SendBlock) x).index()).toList();
+  }
+}
