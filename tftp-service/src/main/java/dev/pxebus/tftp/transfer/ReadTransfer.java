@@ -27,7 +27,9 @@ import java.util.OptionalLong;
  *   <li>The last block is shorter than blksize, and empty when the size is a multiple of blksize (RFC 1350 §6).</li>
  *   <li>Up to windowsize blocks are in flight (RFC 7440). An ACK for block k acknowledges everything up to k; if k is
  *       before the last block sent, the client lost k+1 and discarded what followed, so the window restarts at k+1
- *       (rollback).</li>
+ *       (rollback) — unless a resend burst went out less than an RTO ago: then the ACK may be the client's answer to
+ *       a duplicate from that burst, k+1 may be in flight, and the window only slides on (the timer covers a real
+ *       loss). At most one resend burst per RTO, whatever the client does.</li>
  *   <li>A duplicate ACK (the block already acknowledged) never causes a send: answering duplicates is the Sorcerer's
  *       Apprentice bug (RFC 1123 §4.2.3.1), and with EDK2, which ACKs every out-of-order block, even a once-per-RTO
  *       duplicate-triggered resend would feed on its own duplicates. Only the timer retransmits. An ACK for a block
@@ -45,6 +47,7 @@ public final class ReadTransfer {
   public enum State { NEW, AWAITING_OACK_ACK, SENDING, FINISHED }
 
   private static final long NOT_TIMED = -1;
+  private static final long NEVER = Long.MIN_VALUE;
 
   private final long size;
   private final TransferOptions options;
@@ -68,6 +71,8 @@ public final class ReadTransfer {
   /** The packet being timed for an RTT sample (0 = the OACK), or NOT_TIMED. */
   private long timedIndex = NOT_TIMED;
   private long timedSentAt;
+  /** When the last resend burst (timer or rollback) went out; at most one rollback per RTO after it. */
+  private long lastResendAt = NEVER;
   private Outcome outcome;
   private long startedAt;
   private long lastEventAt;
@@ -171,11 +176,14 @@ public final class ReadTransfer {
 
     List<Transmission> out = new ArrayList<>();
     long to = Math.min(acked + window, lastIndex);
-    if (acked < sentHigh) {
+    if (acked < sentHigh && (lastResendAt == NEVER || now - lastResendAt >= rtt.rtoNanos())) {
       // RFC 7440: the client acknowledges the last block it got in order; what followed is lost or discarded.
       rollbacks++;
+      lastResendAt = now;
       sendRange(acked + 1, to, now, out);
     } else {
+      // In order, or within an RTO of the last resend burst: this ACK may answer a duplicate from that burst (EDK2
+      // ACKs every unexpected block), so what follows k may well be in flight. Only slide; the timer covers losses.
       sendRange(sentHigh + 1, to, now, out);
     }
     return armed(out, now);
@@ -215,6 +223,7 @@ public final class ReadTransfer {
       retransmissions++;
       timedIndex = NOT_TIMED;
     } else {
+      lastResendAt = now;
       sendRange(acked + 1, sentHigh, now, out);
     }
     return armed(out, now);
