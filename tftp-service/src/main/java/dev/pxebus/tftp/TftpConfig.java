@@ -67,10 +67,10 @@ public record TftpConfig(
         "share the TFTP and HTTP ports with other replicas on this host (SO_REUSEPORT)"));
     keys.add(ConfigKey.of(MAX_BLKSIZE, "0",
         "largest blksize granted (8-65464); 0 = what fits the interface MTU (1468 for MTU 1500)"));
-    keys.add(ConfigKey.of(MAX_WINDOWSIZE, "16", "largest windowsize granted (RFC 7440); 1 = lock-step only"));
+    keys.add(ConfigKey.of(MAX_WINDOWSIZE, "8", "largest windowsize granted (RFC 7440); 1 = lock-step only"));
     keys.add(ConfigKey.of(RTO_INITIAL, "200ms", "retransmission timeout before the first round-trip sample"));
     keys.add(ConfigKey.of(RTO_MIN, "20ms", "floor of the adaptive retransmission timeout (RFC 6298 style)"));
-    keys.add(ConfigKey.of(RTO_MAX, "2s", "ceiling of the retransmission timeout (also capped by the client's timeout option)"));
+    keys.add(ConfigKey.of(RTO_MAX, "1s", "ceiling of the retransmission timeout (also capped by the client's timeout option)"));
     keys.add(ConfigKey.of(MAX_RETRANSMITS, "5", "retransmissions of one packet before the transfer is abandoned"));
     keys.add(ConfigKey.of(GIVE_UP_AFTER, "10s", "and at least this long without progress before abandoning"));
     keys.add(ConfigKey.of(THREADS, "0", "event loops serving TFTP; 0 = one per CPU core"));

@@ -74,7 +74,8 @@ public sealed interface TftpPacket
     public Data {
       checkBlock(block);
       if (payload.remaining() > TftpCodec.MAX_BLKSIZE) {
-        throw new IllegalArgumentException("DATA payload longer than " + TftpCodec.MAX_BLKSIZE + ": " + payload.remaining());
+        throw new IllegalArgumentException(
+            "DATA payload longer than " + TftpCodec.MAX_BLKSIZE + ": " + payload.remaining());
       }
       payload = payload.slice().asReadOnlyBuffer();
     }

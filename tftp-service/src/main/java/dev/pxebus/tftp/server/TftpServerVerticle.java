@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,10 @@ public final class TftpServerVerticle extends VerticleBase {
   private final TftpServerMetrics metrics;
   private final OptionNegotiator negotiator;
   private final Set<TransferDriver> transfers = new HashSet<>();
+  /** Transfers by client address and port, and requests still being looked up: duplicates of a request are not
+   * new transfers. */
+  private final Map<String, TransferDriver> byPeer = new HashMap<>();
+  private final Set<String> pending = new HashSet<>();
   private DatagramSocket socket;
 
   /**
@@ -119,6 +124,17 @@ public final class TftpServerVerticle extends VerticleBase {
   }
 
   private void read(TftpPacket.ReadRequest rrq, String host, int port) {
+    String peer = host + ':' + port;
+    TransferDriver running = byPeer.get(peer);
+    if (running != null && running.file().equals(rrq.filename())) {
+      running.duplicateRequest();
+      return;
+    }
+    if (!pending.add(peer + '|' + rrq.filename())) return; // a duplicate of a request still being looked up
+    readNew(rrq, host, port, peer);
+  }
+
+  private void readNew(TftpPacket.ReadRequest rrq, String host, int port, String peer) {
     TransferMode mode = TransferMode.parse(rrq.mode()).orElse(null);
     if (mode == null || mode == TransferMode.MAIL) {
       refuse(host, port, rrq.filename(), ErrorCode.ILLEGAL_OPERATION,
@@ -127,6 +143,7 @@ public final class TftpServerVerticle extends VerticleBase {
     }
     BootClient client = BootClient.of(host, macOfIp.apply(host).orElse(null), null, null);
     namespace.lookup(rrq.filename(), client).onComplete(ar -> {
+      pending.remove(peer + '|' + rrq.filename());
       if (ar.failed()) {
         LOG.warn("lookup of {} for {} failed: {}", rrq.filename(), host, ar.cause().toString());
         refuse(host, port, rrq.filename(), ErrorCode.NOT_DEFINED, "server error looking up the file");
@@ -188,11 +205,17 @@ public final class TftpServerVerticle extends VerticleBase {
       }
       Map<String, String> oack = negotiation.oack().map(TftpPacket.OptionAck::options).orElse(Map.of());
       TransferDriver driver = new TransferDriver(vertx, IDS.incrementAndGet(), tid, host, port, transfer, src,
-          rrq.filename(), origin, oack, listener, metrics, transfers::remove);
+          rrq.filename(), origin, oack, listener, metrics, this::ended);
       transfers.add(driver);
+      byPeer.put(driver.peerKey(), driver);
       metrics.started();
       driver.start();
     });
+  }
+
+  private void ended(TransferDriver d) {
+    transfers.remove(d);
+    byPeer.remove(d.peerKey(), d);
   }
 
   /**

@@ -152,6 +152,26 @@ final class TransferDriver {
     socket.send(Buffer.buffer(TftpCodec.encode(new TftpPacket.ErrorPacket(code, message))), peerPort, peerHost);
   }
 
+  /**
+   * The client sent its request again from the same port: its first answer was lost. While the OACK is still
+   * unacknowledged, send it again at once (from this transfer's port) instead of starting a second transfer;
+   * otherwise the transfer is already flowing and the duplicate is ignored.
+   */
+  void duplicateRequest() {
+    if (ended || transfer.state() != ReadTransfer.State.AWAITING_OACK_ACK) return;
+    if (oack.isEmpty()) return;
+    metrics.retransmission();
+    socket.send(Buffer.buffer(TftpCodec.encode(new TftpPacket.OptionAck(oack))), peerPort, peerHost);
+  }
+
+  String peerKey() {
+    return peerHost + ':' + peerPort;
+  }
+
+  String file() {
+    return file;
+  }
+
   /** Stops the transfer now (server shutdown): tells the client, then ends as a failure. */
   void abort(String why) {
     if (ended) return;

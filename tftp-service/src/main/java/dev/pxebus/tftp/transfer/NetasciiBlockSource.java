@@ -135,7 +135,9 @@ public final class NetasciiBlockSource implements BlockSource {
   private int fill(long pos, int length) throws IOException {
     chunk.clear().limit(length);
     int n = raw.read(pos, chunk);
-    if (n < length) throw new EOFException("netascii source shrank: " + n + " bytes at " + pos + ", expected " + length);
+    if (n < length) {
+      throw new EOFException("netascii source shrank: " + n + " bytes at " + pos + ", expected " + length);
+    }
     return n;
   }
 }

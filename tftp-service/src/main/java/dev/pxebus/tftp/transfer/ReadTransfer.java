@@ -27,16 +27,18 @@ import java.util.OptionalLong;
  *   <li>The last block is shorter than blksize, and empty when the size is a multiple of blksize (RFC 1350 §6).</li>
  *   <li>Up to windowsize blocks are in flight (RFC 7440). An ACK for block k acknowledges everything up to k; if k is
  *       before the last block sent, the client lost k+1 and discarded what followed, so the window restarts at k+1
- *       (rollback) — unless a resend burst went out less than an RTO ago: then the ACK may be the client's answer to
- *       a duplicate from that burst, k+1 may be in flight, and the window only slides on (the timer covers a real
- *       loss). At most one resend burst per RTO, whatever the client does.</li>
+ *       (rollback) — unless k+1 went out in a resend burst less than an RTO ago: then the ACK may be the client's
+ *       answer to a duplicate from that burst (EDK2 ACKs every unexpected block), k+1 is probably in flight right
+ *       behind it, and the window only slides on; the timer covers a real loss. Without this, every resend burst
+ *       provokes ACKs that provoke the next one, and a window goes out twice for the rest of the transfer.</li>
  *   <li>A duplicate ACK (the block already acknowledged) never causes a send: answering duplicates is the Sorcerer's
  *       Apprentice bug (RFC 1123 §4.2.3.1), and with EDK2, which ACKs every out-of-order block, even a once-per-RTO
  *       duplicate-triggered resend would feed on its own duplicates. Only the timer retransmits. An ACK for a block
  *       not sent yet, or acknowledged long ago, is ignored.</li>
- *   <li>The timer is RFC 6298's ({@link RttEstimator}): one round-trip sample per burst, from its last block, never
- *       from a retransmitted one (Karn); restarted whenever an ACK makes progress; on expiry the whole unacknowledged
- *       window (or the OACK) is resent and the timeout doubled. The client's {@code timeout} option caps it.</li>
+ *   <li>The timer is RFC 6298's ({@link RttEstimator}): a round-trip sample from every ACK that makes progress,
+ *       measured from the newest block it acknowledges that was sent only once (Karn's rule per block); restarted
+ *       whenever an ACK makes progress; on expiry the whole unacknowledged window (or the OACK) is resent and the
+ *       timeout doubled, until the next sample. The client's {@code timeout} option caps it.</li>
  *   <li>It gives up ({@link Outcome.TimedOut}) when the oldest unacknowledged packet has been retransmitted
  *       {@link RetransmitPolicy#maxRetransmits()} times and {@link RetransmitPolicy#giveUpAfter()} has passed with no
  *       progress.</li>
@@ -45,6 +47,14 @@ import java.util.OptionalLong;
 public final class ReadTransfer {
   /** Where the transfer is. */
   public enum State { NEW, AWAITING_OACK_ACK, SENDING, FINISHED }
+
+  /**
+   * The OACK is resent on a slow timer only. Every client retransmits its own last packet: a lost OACK brings the
+   * RRQ again (the server answers that duplicate with the OACK at once, from the same port) and a lost ACK 0 brings
+   * ACK 0 again. A prompt timer resend only adds a duplicate OACK, which some clients (atftp) treat as fatal; so it
+   * waits longer than their retransmission timeout (atftp's default is 5 s).
+   */
+  public static final long OACK_RETRANSMIT_FLOOR_NANOS = 6_000_000_000L;
 
   private static final long NOT_TIMED = -1;
   private static final long NEVER = Long.MIN_VALUE;
@@ -68,11 +78,20 @@ public final class ReadTransfer {
   /** Timer-driven retransmissions since the last progress. */
   private int retransmitsOfOldest;
   private long lastProgressAt;
-  /** The packet being timed for an RTT sample (0 = the OACK), or NOT_TIMED. */
-  private long timedIndex = NOT_TIMED;
-  private long timedSentAt;
-  /** When the last resend burst (timer or rollback) went out; at most one rollback per RTO after it. */
+  /** When the OACK went out, while it can still give an RTT sample (sent once, not yet acknowledged). */
+  private long oackSentAt = NOT_TIMED;
+  /**
+   * For the blocks in flight, (acked, sentHigh] — at most a window — by index modulo the window: when each was first
+   * sent and whether it was sent again. An ACK yields an RTT sample from the newest block it acknowledges that went
+   * out only once (Karn's rule, applied per block as Linux TCP does), so losses elsewhere in a window do not starve
+   * the estimator.
+   */
+  private final long[] sentAt;
+  private final boolean[] resent;
+  /** The last burst that resent blocks (timer or rollback): when, and which blocks it carried. */
   private long lastResendAt = NEVER;
+  private long lastResendFrom;
+  private long lastResendTo;
   private Outcome outcome;
   private long startedAt;
   private long lastEventAt;
@@ -108,6 +127,9 @@ public final class ReadTransfer {
     this.window = options.windowsize();
     this.lastIndex = size / blksize + 1;
     this.giveUpAfterNanos = policy.giveUpAfter().toNanos();
+    int slots = (int) Math.min(window, lastIndex);
+    this.sentAt = new long[slots];
+    this.resent = new boolean[slots];
   }
 
   /** The transfer for a negotiation's result. */
@@ -126,8 +148,7 @@ public final class ReadTransfer {
       state = State.AWAITING_OACK_ACK;
       out.add(new SendOack(oack.get(), false));
       packetsSent++;
-      timedIndex = 0;
-      timedSentAt = now;
+      oackSentAt = now;
     } else {
       state = State.SENDING;
       sendRange(1, Math.min(window, lastIndex), now, out);
@@ -146,8 +167,8 @@ public final class ReadTransfer {
         unexpectedAcks++;
         return unchanged("ACK " + block + " while waiting for ACK 0 of the OACK");
       }
-      if (timedIndex == 0) rtt.sample(now - timedSentAt);
-      timedIndex = NOT_TIMED;
+      if (oackSentAt != NOT_TIMED) rtt.sample(now - oackSentAt);
+      oackSentAt = NOT_TIMED;
       progress(now);
       state = State.SENDING;
       List<Transmission> out = new ArrayList<>();
@@ -166,24 +187,21 @@ public final class ReadTransfer {
           + ", sent up to " + sentHigh + ")");
     }
     long index = acked + diff;
-    if (timedIndex > 0 && index >= timedIndex) {
-      rtt.sample(now - timedSentAt);
-      timedIndex = NOT_TIMED;
-    }
+    sampleNewestSentOnce(acked + 1, index, now);
     acked = index;
     progress(now);
     if (acked == lastIndex) return finish(new Outcome.Completed(), now);
 
     List<Transmission> out = new ArrayList<>();
     long to = Math.min(acked + window, lastIndex);
-    if (acked < sentHigh && (lastResendAt == NEVER || now - lastResendAt >= rtt.rtoNanos())) {
+    if (acked < sentHigh && !mayAnswerRecentResend(acked + 1, now)) {
       // RFC 7440: the client acknowledges the last block it got in order; what followed is lost or discarded.
       rollbacks++;
-      lastResendAt = now;
+      resendBurst(acked + 1, to, now);
       sendRange(acked + 1, to, now, out);
     } else {
-      // In order, or within an RTO of the last resend burst: this ACK may answer a duplicate from that burst (EDK2
-      // ACKs every unexpected block), so what follows k may well be in flight. Only slide; the timer covers losses.
+      // In order — or the ACK may answer a duplicate from a resend burst still arriving (EDK2 ACKs every unexpected
+      // block), and the block after k is in that burst, in flight: only slide on. The timer covers a real loss.
       sendRange(sentHigh + 1, to, now, out);
     }
     return armed(out, now);
@@ -221,9 +239,9 @@ public final class ReadTransfer {
       out.add(new SendOack(oack.orElseThrow(), true));
       packetsSent++;
       retransmissions++;
-      timedIndex = NOT_TIMED;
+      oackSentAt = NOT_TIMED; // Karn: the ACK 0 could answer either copy
     } else {
-      lastResendAt = now;
+      resendBurst(acked + 1, sentHigh, now);
       sendRange(acked + 1, sentHigh, now, out);
     }
     return armed(out, now);
@@ -257,7 +275,8 @@ public final class ReadTransfer {
 
   /** The current timer deadline; empty before start and after the end. */
   public OptionalLong deadline() {
-    return state == State.AWAITING_OACK_ACK || state == State.SENDING ? OptionalLong.of(deadline) : OptionalLong.empty();
+    boolean running = state == State.AWAITING_OACK_ACK || state == State.SENDING;
+    return running ? OptionalLong.of(deadline) : OptionalLong.empty();
   }
 
   /** The transfer's estimator (e.g. to seed the next transfer to the same client); do not feed it samples. */
@@ -279,16 +298,42 @@ public final class ReadTransfer {
       out.add(new SendBlock((int) (index & 0xFFFF), index, offset, length, again));
       packetsSent++;
       payloadBytesSent += length;
+      int slot = (int) (index % sentAt.length);
       if (again) {
         retransmissions++;
-        if (timedIndex != NOT_TIMED && index <= timedIndex) timedIndex = NOT_TIMED; // Karn's rule
+        resent[slot] = true; // Karn: an ACK covering it could answer either copy
+      } else {
+        sentAt[slot] = now;
+        resent[slot] = false;
       }
     }
-    if (to > sentHigh) {
-      sentHigh = to;
-      timedIndex = to; // the burst's last block triggers the client's ACK
-      timedSentAt = now;
+    if (to > sentHigh) sentHigh = to;
+  }
+
+  /** An RTT sample from the newest block in [from, to] that was sent only once, if any. */
+  private void sampleNewestSentOnce(long from, long to, long now) {
+    for (long index = to; index >= from && index > to - sentAt.length; index--) {
+      int slot = (int) (index % sentAt.length);
+      if (!resent[slot]) {
+        rtt.sample(now - sentAt[slot]);
+        return;
+      }
     }
+  }
+
+  /**
+   * Whether block {@code next} went out in the last resend burst less than an RTO ago. Then an ACK for the block
+   * before it proves nothing: the client may be answering a duplicate that arrived ahead of {@code next}'s copy.
+   */
+  private boolean mayAnswerRecentResend(long next, long now) {
+    return lastResendAt != NEVER && now - lastResendAt < rtt.rtoNanos()
+        && next >= lastResendFrom && next <= lastResendTo;
+  }
+
+  private void resendBurst(long from, long to, long now) {
+    lastResendAt = now;
+    lastResendFrom = from;
+    lastResendTo = to;
   }
 
   private void progress(long now) {
@@ -297,7 +342,9 @@ public final class ReadTransfer {
   }
 
   private Step armed(List<Transmission> out, long now) {
-    deadline = now + rtt.rtoNanos();
+    long timeout = rtt.rtoNanos();
+    if (state == State.AWAITING_OACK_ACK) timeout = Math.max(timeout, OACK_RETRANSMIT_FLOOR_NANOS);
+    deadline = now + timeout;
     return new Step(out, OptionalLong.of(deadline), Optional.empty(), Optional.empty());
   }
 

@@ -14,7 +14,9 @@ import java.time.Duration;
  *     answers in well under a millisecond, and a spurious first retransmission costs one duplicate block)
  * @param minRto the floor of the adaptive timer. RFC 6298 (2.4) rounds up to 1 s for TCP on the Internet; on a LAN
  *     that makes every loss cost a second, which is what this server is built to avoid
- * @param maxRto the ceiling, also of exponential backoff; lowered to the client's negotiated {@code timeout}
+ * @param maxRto the ceiling, also of exponential backoff; lowered to the client's negotiated {@code timeout}. One
+ *     second by default: whatever happens, never slower to retransmit than a classic fixed-timer server. (With big
+ *     windows and heavy loss, Karn's rule can go many timeouts without a clean sample; the ceiling bounds the backoff.)
  * @param maxRetransmits retransmissions of the same (oldest unacknowledged) packet before giving up…
  * @param giveUpAfter …provided also this long has passed without progress, so that a client pausing for a moment
  *     (a VM descheduled, a ROM busy writing to flash) is not dropped after a burst of fast retries. Zero: count only.
@@ -23,7 +25,7 @@ public record RetransmitPolicy(
     Duration initialRto, Duration minRto, Duration maxRto, int maxRetransmits, Duration giveUpAfter) {
   public static final Duration DEFAULT_INITIAL_RTO = Duration.ofMillis(200);
   public static final Duration DEFAULT_MIN_RTO = Duration.ofMillis(20);
-  public static final Duration DEFAULT_MAX_RTO = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_MAX_RTO = Duration.ofSeconds(1);
   public static final int DEFAULT_MAX_RETRANSMITS = 5;
   public static final Duration DEFAULT_GIVE_UP_AFTER = Duration.ofSeconds(10);
   public static final RetransmitPolicy DEFAULT = new RetransmitPolicy(

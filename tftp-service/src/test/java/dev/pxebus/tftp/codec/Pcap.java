@@ -101,13 +101,14 @@ final class Pcap {
   }
 
   private static String ipv4(ByteBuffer b, int at) {
-    return (b.get(at) & 0xFF) + "." + (b.get(at + 1) & 0xFF) + "." + (b.get(at + 2) & 0xFF) + "." + (b.get(at + 3) & 0xFF);
+    return (b.get(at) & 0xFF) + "." + (b.get(at + 1) & 0xFF) + "."
+        + (b.get(at + 2) & 0xFF) + "." + (b.get(at + 3) & 0xFF);
   }
 
   /**
-   * The TFTP datagrams of a capture: requests to port 69 and every datagram from or to a client endpoint (address and
-   * port) that sent one — replies come from the server's per-transfer port (RFC 1350 §4), so port numbers alone do not
-   * find them.
+   * The TFTP datagrams of a capture: requests to port 69 and every datagram from or to a client endpoint (address
+   * and port) that sent one. Replies come from the server's per-transfer port (RFC 1350 §4), so port numbers alone do
+   * not find them.
    */
   static List<Udp> tftp(List<Udp> datagrams) {
     List<String> clients = new ArrayList<>();

@@ -36,7 +36,8 @@ class TftpCodecGoldenTest {
     List<Pcap.Udp> packets = Pcap.tftp(Pcap.udpDatagrams(CAPTURES + capture + ".pcap"));
     assertFalse(packets.isEmpty(), "no TFTP packets found in " + capture);
     String actual = packets.stream()
-        .map(d -> "frame " + d.frame() + " " + d.from() + " > " + d.to() + " " + describe(TftpCodec.decode(d.payload())))
+        .map(d -> "frame " + d.frame() + " " + d.from() + " > " + d.to() + " "
+            + describe(TftpCodec.decode(d.payload())))
         .collect(Collectors.joining("\n", "", "\n"));
 
     if (Boolean.getBoolean("golden.update")) {

@@ -92,6 +92,7 @@ class TftpClientsTest {
             Map.entry("tftp.port", "0"),
             Map.entry("http.port", "0"),
             Map.entry("tftp.max-blksize", "1468"),
+            Map.entry("tftp.max-windowsize", "16"),
             Map.entry("tftp.cache-dir", dir.resolve("cache").toString()),
             Map.entry("tftp.menu-url", ""),
             Map.entry("tftp.catalog-url", "")))))

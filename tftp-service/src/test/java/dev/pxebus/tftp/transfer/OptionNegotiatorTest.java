@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class OptionNegotiatorTest {
-  private static final OptionLimits LIMITS = OptionLimits.DEFAULT; // blksize 1468, windowsize 16, tsize, timeout
+  private static final OptionLimits LIMITS = OptionLimits.DEFAULT; // blksize 1468, windowsize 8, tsize, timeout
 
   /**
    * name; request options as "k=v k=v"; transfer size (-1 = unknown); limits; expected blksize, windowsize,
@@ -50,7 +50,8 @@ class OptionNegotiatorTest {
         c("windowsize 0: ignored", "windowsize=0", 1000, LIMITS, 512, 1, 0, -1, ""),
         c("windowsize 65536: ignored", "windowsize=65536", 1000, LIMITS, 512, 1, 0, -1, ""),
         c("windowsize 1 is acknowledged", "windowsize=1", 1000, LIMITS, 512, 1, 0, -1, "windowsize=1"),
-        c("windowsize 64 clamped to the max", "windowsize=64", 1000, LIMITS, 512, 16, 0, -1, "windowsize=16"),
+        c("windowsize 64 clamped to the max", "windowsize=64", 1000, LIMITS, 512, 8, 0, -1, "windowsize=8"),
+        c("windowsize 4 (EDK2) granted as asked", "windowsize=4", 1000, LIMITS, 512, 4, 0, -1, "windowsize=4"),
         c("windowsize 65535 clamped to the max", "windowsize=65535", 1000, LIMITS.withMaxWindowsize(32768),
             512, 32768, 0, -1, "windowsize=32768"),
         c("windowsize disabled (max 1): not acknowledged, like dnsmasq", "blksize=1468 windowsize=4", 1000,
@@ -61,7 +62,7 @@ class OptionNegotiatorTest {
         c("timeout 255: echoed unchanged", "timeout=255", 1000, LIMITS, 512, 1, 255, -1, "timeout=255"),
         c("timeout 5 with leading zero is echoed normalised", "timeout=05", 1000, LIMITS,
             512, 1, 5, -1, "timeout=5"),
-        c("timeout disabled", "timeout=5", 1000, new OptionLimits(1468, 16, true, false), 512, 1, 0, -1, ""),
+        c("timeout disabled", "timeout=5", 1000, new OptionLimits(1468, 8, true, false), 512, 1, 0, -1, ""),
         c("tsize non-zero in an RRQ: answered with the real size", "tsize=12345", 42430, LIMITS,
             512, 1, 0, 42430, "tsize=42430"),
         c("tsize of an empty file", "tsize=0", 0, LIMITS, 512, 1, 0, 0, "tsize=0"),
@@ -70,7 +71,7 @@ class OptionNegotiatorTest {
         c("tsize not a number: ignored", "tsize=?", 1000, LIMITS, 512, 1, 0, -1, ""),
         c("tsize with the size unknown (netascii not sized): not answered", "tsize=0 blksize=1408", -1, LIMITS,
             1408, 1, 0, -1, "blksize=1408"),
-        c("tsize disabled", "tsize=0", 1000, new OptionLimits(1468, 16, false, true), 512, 1, 0, -1, ""),
+        c("tsize disabled", "tsize=0", 1000, new OptionLimits(1468, 8, false, true), 512, 1, 0, -1, ""),
         c("upper-case option names", "BLKSIZE=1024 TSize=0 WindowSize=8 TIMEOUT=2", 5000, LIMITS,
             1024, 8, 2, 5000, "blksize=1024 tsize=5000 windowsize=8 timeout=2"),
         c("unknown options only: no OACK", "multicast= rollover=0 x-ipxe=1", 1000, LIMITS, 512, 1, 0, -1, ""),

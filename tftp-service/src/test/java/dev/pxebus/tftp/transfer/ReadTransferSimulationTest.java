@@ -226,6 +226,22 @@ class ReadTransferSimulationTest {
     assertTrue(adaptive.elapsed() < 3 * S, "absolute: " + adaptive.elapsed() / 1e6 + " ms");
   }
 
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(ints = {1, 2, 3, 4, 5})
+  void edk2WindowOf4At5PercentLossIsAlsoAtLeastFiveTimesFaster(int seed) throws IOException {
+    SyntheticSource file = new SyntheticSource(256 * 1024);
+    Simulation adaptive = transfer(file, "blksize=1468 windowsize=4");
+    adaptive.drop = Simulation.randomLoss(0.05, seed);
+    adaptive.run();
+    adaptive.assertClientGotEverything(file.crc(), file.size());
+    Simulation classic = transfer(file, "blksize=1468 windowsize=4", RetransmitPolicy.fixed(Duration.ofSeconds(1), 10));
+    classic.drop = Simulation.randomLoss(0.05, seed);
+    classic.run();
+    classic.assertClientGotEverything(file.crc(), file.size());
+    assertTrue(adaptive.elapsed() * 5 <= classic.elapsed(),
+        "adaptive " + adaptive.elapsed() / 1e6 + " ms vs fixed 1 s timer " + classic.elapsed() / 1e6 + " ms");
+  }
+
   @Test
   void slowLinkAdaptsAfterTheFirstPacketAndThenNeverResendsEarly() throws IOException {
     SyntheticSource file = new SyntheticSource(300 * 1432);

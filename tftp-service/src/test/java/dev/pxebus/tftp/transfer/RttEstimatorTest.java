@@ -93,16 +93,18 @@ class RttEstimatorTest {
 
   @Test
   void policyBuildsEstimatorsCappedByTheClientsTimeoutOption() {
-    RetransmitPolicy policy = RetransmitPolicy.DEFAULT;
-    RttEstimator plain = policy.newEstimator(TransferOptions.DEFAULT);
+    RttEstimator plain = RetransmitPolicy.DEFAULT.newEstimator(TransferOptions.DEFAULT);
     assertEquals(200 * MS, plain.rtoNanos());
     assertEquals(20 * MS, plain.floorNanos());
-    assertEquals(2000 * MS, plain.ceilingNanos());
+    assertEquals(1000 * MS, plain.ceilingNanos());
 
-    TransferOptions oneSecond = new TransferOptions(512, 1, OptionalInt.of(1), OptionalLong.empty());
-    assertEquals(1000 * MS, policy.newEstimator(oneSecond).ceilingNanos(), "timeout=1 caps the backoff at 1 s");
+    RetransmitPolicy policy = new RetransmitPolicy(Duration.ofMillis(200), Duration.ofMillis(20), Duration.ofSeconds(5),
+        5, Duration.ofSeconds(10));
+    TransferOptions twoSeconds = new TransferOptions(512, 1, OptionalInt.of(2), OptionalLong.empty());
+    assertEquals(2000 * MS, policy.newEstimator(twoSeconds).ceilingNanos(), "timeout=2 caps the backoff at 2 s");
     TransferOptions tenSeconds = new TransferOptions(512, 1, OptionalInt.of(10), OptionalLong.empty());
-    assertEquals(2000 * MS, policy.newEstimator(tenSeconds).ceilingNanos(), "a longer timeout does not slow us");
+    assertEquals(5000 * MS, policy.newEstimator(tenSeconds).ceilingNanos(), "a longer timeout does not slow us");
+    TransferOptions oneSecond = new TransferOptions(512, 1, OptionalInt.of(1), OptionalLong.empty());
 
     RetransmitPolicy slow = new RetransmitPolicy(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5),
         5, Duration.ZERO);
@@ -114,7 +116,8 @@ class RttEstimatorTest {
   @Test
   void policyIsChecked() {
     assertThrows(IllegalArgumentException.class,
-        () -> new RetransmitPolicy(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofSeconds(1), 5, Duration.ZERO));
+        () -> new RetransmitPolicy(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofSeconds(1), 5,
+            Duration.ZERO));
     assertThrows(IllegalArgumentException.class,
         () -> new RetransmitPolicy(Duration.ofMillis(20), Duration.ZERO, Duration.ofSeconds(1), 5, Duration.ZERO));
     assertThrows(IllegalArgumentException.class,

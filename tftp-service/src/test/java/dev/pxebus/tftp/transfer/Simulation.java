@@ -72,13 +72,14 @@ final class Simulation {
   /** The client answers the OACK with this ERROR instead of ACK 0 (EDK2's tsize probe). */
   ErrorPacket clientAbortsOack;
   long timeLimit = 3600 * S;
+  long maxEvents = 2_000_000;
 
   // --- state
   private long now;
   private long seq;
+  private long events;
   private final PriorityQueue<Event> queue = new PriorityQueue<>();
   private long serverDeadline = Long.MAX_VALUE;
-  private Step lastStep;
   private final Map<String, Integer> copies = new HashMap<>();
 
   // --- client state
@@ -97,7 +98,6 @@ final class Simulation {
   final List<Integer> acceptedWireBlocks = new ArrayList<>();
 
   // --- observations
-  final List<Transmission> sent = new ArrayList<>();
   final Map<Long, Integer> sendsPerIndex = new HashMap<>();
   long sendsFromTimer;
   long retransmissionsFromAcks;
@@ -133,6 +133,7 @@ final class Simulation {
         break;
       }
       if (now > timeLimit) throw new AssertionError("simulation ran past its time limit; server " + server.state());
+      if (++events > maxEvents) throw new AssertionError("runaway simulation: " + events + " events; " + stats());
     }
     return this;
   }
@@ -151,9 +152,7 @@ final class Simulation {
   }
 
   private void handle(Step step, boolean fromTimer) {
-    lastStep = step;
     for (Transmission t : step.transmissions()) {
-      sent.add(t);
       if (fromTimer) sendsFromTimer++;
       else if (t.retransmission()) retransmissionsFromAcks++;
       if (t instanceof SendOack o) {
@@ -195,6 +194,7 @@ final class Simulation {
   }
 
   private void schedule(long at, Runnable action) {
+    if (queue.size() > 100_000) throw new AssertionError("runaway simulation: 100000 packets in flight; " + stats());
     queue.add(new Event(at, seq++, action));
   }
 
