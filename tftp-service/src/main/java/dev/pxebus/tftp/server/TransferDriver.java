@@ -45,6 +45,8 @@ final class TransferDriver {
   private final Consumer<TransferDriver> onEnd;
   private final TftpServerMetrics metrics;
   private long timer = -1;
+  private long timerAt;
+  private long deadline;
   private boolean ended;
   private long retransmissionsCounted;
 
@@ -138,12 +140,30 @@ final class TransferDriver {
     socket.send(out, peerPort, peerHost);
   }
 
+  /**
+   * Keeps one timer per transfer. Most ACKs only move the deadline later, so instead of cancelling and setting a
+   * timer per ACK (two scheduler operations per block), a timer that fires before the current deadline simply
+   * re-arms itself for the rest; the engine ignores early calls anyway.
+   */
   private void arm(long deadlineNanos) {
+    deadline = deadlineNanos;
+    if (timer >= 0 && timerAt - deadlineNanos <= 0) return; // fires no later than needed: it will re-arm
     if (timer >= 0) vertx.cancelTimer(timer);
-    long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime() + 999_999));
+    schedule(deadlineNanos);
+  }
+
+  private void schedule(long at) {
+    long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(at - System.nanoTime() + 999_999));
+    timerAt = at;
     timer = vertx.setTimer(delayMs, t -> {
       timer = -1;
-      if (!ended) apply(transfer.onTimer(System.nanoTime()));
+      if (ended) return;
+      long now = System.nanoTime();
+      if (now - deadline < 0) {
+        schedule(deadline);
+        return;
+      }
+      apply(transfer.onTimer(now));
     });
   }
 
