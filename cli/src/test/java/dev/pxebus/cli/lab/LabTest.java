@@ -1,5 +1,6 @@
 package dev.pxebus.cli.lab;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +84,20 @@ class LabTest {
         }
       }
       assertTrue(lab.summary().stream().anyMatch(l -> l.startsWith("kafka: 127.0.0.1:")), lab.summary().toString());
+
+      // The lab serves its boot root over TFTP and HTTP: fetch a boot loader both ways with curl.
+      Path loader = dir.resolve("boot").resolve("pxelinux.0");
+      if (Files.isRegularFile(loader)) {
+        for (String url : List.of("tftp://127.0.0.1:" + tftp.tftpPort() + "/pxelinux.0",
+            "http://127.0.0.1:" + tftp.httpPort() + "/pxelinux.0")) {
+          Path out = dir.resolve("fetched");
+          Process curl = new ProcessBuilder("curl", "-sS", "--fail", "--tftp-blksize", "1468", "-o", out.toString(), url)
+              .redirectErrorStream(true).start();
+          assertTrue(curl.waitFor(60, TimeUnit.SECONDS), url);
+          assertEquals(0, curl.exitValue(), url + ": " + new String(curl.getInputStream().readAllBytes()));
+          assertArrayEquals(Files.readAllBytes(loader), Files.readAllBytes(out), url);
+        }
+      }
     }
   }
 
