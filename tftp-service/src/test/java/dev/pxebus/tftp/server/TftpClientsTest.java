@@ -12,7 +12,13 @@ import dev.pxebus.events.Topics;
 import dev.pxebus.events.boot.BootStage;
 import dev.pxebus.events.boot.BootStepEvent;
 import dev.pxebus.events.boot.TftpTransferEvent;
+import dev.pxebus.events.lease.LeaseEvent;
+import dev.pxebus.events.lease.LeaseState;
 import dev.pxebus.runtime.Settings;
+import dev.pxebus.runtime.kafka.EventPublisher;
+import dev.pxebus.runtime.kafka.PublisherOptions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
 import dev.pxebus.testing.Await;
 import dev.pxebus.testing.KafkaBrokerExtension;
 import dev.pxebus.testing.KafkaEndpoint;
@@ -318,6 +324,31 @@ class TftpClientsTest {
         "pxebus_tftp_retransmissions_total")) {
       assertTrue(metrics.contains(line), "no " + line + " in /metrics");
     }
+  }
+
+  @Test
+  void eventsCarryTheMacTheLeaseTopicKnows() throws Exception {
+    String mac = "52:54:00:9a:bc:de";
+    String clientIp = "127.0.0.2";
+    try (EventPublisher publisher = EventPublisher.start(PublisherOptions.builder(kafka.bootstrapServers())
+        .clientId("lease-writer").source("/test/dhcp-service").build(), new SimpleMeterRegistry())) {
+      publisher.publish(new LeaseEvent(mac, null, clientIp, LeaseState.BOUND, "127.0.0.0/8", null, Instant.now(),
+          Instant.now().plusSeconds(3600), "127.0.0.1"));
+      assertTrue(publisher.flush(Duration.ofSeconds(30)), "lease not delivered");
+    }
+    // The replica learns the lease from its topic; fetch until a transfer event names the client's MAC.
+    TftpTransferEvent withMac = Await.value(Duration.ofSeconds(30), () -> {
+      try (DatagramSocket client = new DatagramSocket(0, InetAddress.getByName(clientIp))) {
+        client.setSoTimeout(5_000);
+        int clientPort = client.getLocalPort();
+        RawClient.fetch(client, HOST, port, "exact.bin", "octet", Map.of());
+        TftpTransferEvent done = awaitEvent(e -> e.clientPort() == clientPort && e.stage() == BootStage.TFTP_COMPLETED);
+        return mac.equals(done.mac()) ? Optional.of(done) : Optional.empty();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, "a TFTP event carrying " + mac + " for " + clientIp);
+    assertEquals(clientIp, withMac.clientIp());
   }
 
   private static TftpTransferEvent awaitEvent(java.util.function.Predicate<TftpTransferEvent> match) {
