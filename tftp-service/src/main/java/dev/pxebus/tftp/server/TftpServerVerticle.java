@@ -16,7 +16,14 @@ import dev.pxebus.tftp.transfer.OptionNegotiator;
 import dev.pxebus.tftp.transfer.ReadTransfer;
 import dev.pxebus.tftp.transfer.TransferOptions;
 import dev.pxebus.tftp.transfer.TransferStats;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramChannel;
 import io.vertx.core.Future;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
@@ -194,23 +201,44 @@ public final class TftpServerVerticle extends VerticleBase {
     Negotiation negotiation = negotiator.negotiate(rrq.options(), OptionalLong.of(size));
     ReadTransfer transfer = ReadTransfer.of(size, negotiation, options.retransmit());
     BlockSource src = source;
-    DatagramSocket tid = vertx.createDatagramSocket(new DatagramSocketOptions().setSendBufferSize(1024 * 1024)
-        .setReceiveBufferSize(1024 * 1024));
-    // The transfer's own port (its TID) on the address the request came to.
-    tid.listen(0, options.host()).onComplete(ar -> {
-      if (ar.failed()) {
+    // The transfer's own port (its TID) on the listening address, as a Netty channel on this verticle's event
+    // loop: the per-packet path avoids Vert.x's DatagramSocket (see TransferDriver).
+    EventLoop loop = ((ContextInternal) context).nettyEventLoop();
+    DatagramChannel tid = ((VertxInternal) vertx).transport().datagramChannel();
+    tid.config().setOption(ChannelOption.SO_SNDBUF, 1024 * 1024);
+    tid.config().setOption(ChannelOption.SO_RCVBUF, 1024 * 1024);
+    InetSocketAddress peer = new InetSocketAddress(p(host), port);
+    loop.register(tid).addListener(reg -> {
+      if (!reg.isSuccess()) {
         closeQuietly(src);
         refuse(host, port, rrq.filename(), ErrorCode.NOT_DEFINED, "no port free for the transfer");
         return;
       }
-      Map<String, String> oack = negotiation.oack().map(TftpPacket.OptionAck::options).orElse(Map.of());
-      TransferDriver driver = new TransferDriver(vertx, IDS.incrementAndGet(), tid, host, port, transfer, src,
-          rrq.filename(), origin, oack, listener, metrics, this::ended);
-      transfers.add(driver);
-      byPeer.put(driver.peerKey(), driver);
-      metrics.started();
-      driver.start();
+      tid.bind(new InetSocketAddress(options.host(), 0)).addListener(bound -> {
+        if (!bound.isSuccess()) {
+          tid.close();
+          closeQuietly(src);
+          refuse(host, port, rrq.filename(), ErrorCode.NOT_DEFINED, "no port free for the transfer");
+          return;
+        }
+        Map<String, String> oack = negotiation.oack().map(TftpPacket.OptionAck::options).orElse(Map.of());
+        TransferDriver driver = new TransferDriver(IDS.incrementAndGet(), tid, peer, transfer, src, rrq.filename(),
+            origin, oack, listener, metrics, this::ended);
+        transfers.add(driver);
+        byPeer.put(driver.peerKey(), driver);
+        metrics.started();
+        driver.start();
+      });
     });
+  }
+
+  /** An IP literal as an address, without any name lookup. */
+  private static InetAddress p(String ip) {
+    try {
+      return InetAddress.getByName(ip);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("not an IP address: " + ip, e);
+    }
   }
 
   private void ended(TransferDriver d) {

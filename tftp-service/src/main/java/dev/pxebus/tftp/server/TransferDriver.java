@@ -10,11 +10,16 @@ import dev.pxebus.tftp.transfer.Outcome;
 import dev.pxebus.tftp.transfer.ReadTransfer;
 import dev.pxebus.tftp.transfer.Step;
 import dev.pxebus.tftp.transfer.Transmission;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
@@ -25,17 +30,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The I/O of one read transfer: its own UDP port (the server's TID, RFC 1350 §4), a {@link ReadTransfer} deciding
- * what to send, a {@link BlockSource} the bytes come from, one timer. Runs on one event loop; does no blocking I/O
- * besides reading blocks of a file the kernel has in its page cache (the server warms it first).
+ * what to send, a {@link BlockSource} the bytes come from, one timer.
+ *
+ * <p>This is the per-packet path, so it talks to Netty directly on the verticle's own event loop thread: blocks are
+ * read from the file straight into a pooled direct buffer that the kernel sends from (one copy), with no address
+ * resolution, no future and no Vert.x buffer per packet (Vert.x's DatagramSocket resolves the host name on every
+ * send). Block reads hit the page cache, which the server warms for large files on a worker thread.
  */
 final class TransferDriver {
   private static final Logger LOG = LoggerFactory.getLogger(TransferDriver.class);
 
-  private final Vertx vertx;
   private final long id;
-  private final DatagramSocket socket;
-  private final String peerHost;
-  private final int peerPort;
+  private final DatagramChannel channel;
+  private final EventLoop loop;
+  private final InetSocketAddress peer;
   private final ReadTransfer transfer;
   private final BlockSource source;
   private final String file;
@@ -44,20 +52,18 @@ final class TransferDriver {
   private final TransferListener listener;
   private final Consumer<TransferDriver> onEnd;
   private final TftpServerMetrics metrics;
-  private long timer = -1;
+  private ScheduledFuture<?> timer;
   private long timerAt;
   private long deadline;
   private boolean ended;
-  private long retransmissionsCounted;
 
-  TransferDriver(Vertx vertx, long id, DatagramSocket socket, String peerHost, int peerPort, ReadTransfer transfer,
-      BlockSource source, String file, Lookup.Origin origin, Map<String, String> oack, TransferListener listener,
+  TransferDriver(long id, DatagramChannel channel, InetSocketAddress peer, ReadTransfer transfer, BlockSource source,
+      String file, Lookup.Origin origin, Map<String, String> oack, TransferListener listener,
       TftpServerMetrics metrics, Consumer<TransferDriver> onEnd) {
-    this.vertx = vertx;
     this.id = id;
-    this.socket = socket;
-    this.peerHost = peerHost;
-    this.peerPort = peerPort;
+    this.channel = channel;
+    this.loop = channel.eventLoop();
+    this.peer = peer;
     this.transfer = transfer;
     this.source = source;
     this.file = file;
@@ -68,27 +74,36 @@ final class TransferDriver {
     this.onEnd = onEnd;
   }
 
+  /** Starts on the channel's event loop (the verticle's). */
   void start() {
-    socket.handler(this::onPacket);
+    channel.pipeline().addLast(new SimpleChannelInboundHandler<DatagramPacket>() {
+      @Override
+      protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
+        onPacket(p.sender(), p.content());
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("transfer {} of {} to {}: socket error: {}", id, file, peer, cause.toString());
+      }
+    });
     apply(transfer.start(System.nanoTime()));
     if (!ended) listener.started(report(Optional.empty()));
   }
 
-  private void onPacket(DatagramPacket p) {
+  private void onPacket(InetSocketAddress sender, ByteBuf content) {
     if (ended) return;
-    String host = p.sender().host();
-    int port = p.sender().port();
-    if (port != peerPort || !host.equals(peerHost)) {
+    if (sender.getPort() != peer.getPort() || !sender.getAddress().equals(peer.getAddress())) {
       // RFC 1350 §4: a packet from an unknown TID gets ERROR 5 and changes nothing for the transfer.
       metrics.errorSent(ErrorCode.UNKNOWN_TRANSFER_ID);
-      socket.send(Buffer.buffer(TftpCodec.unknownTransferId()), port, host);
+      write(Unpooled.wrappedBuffer(TftpCodec.unknownTransferId()), sender);
       return;
     }
     TftpPacket packet;
     try {
-      packet = TftpCodec.decode(p.data().getBytes());
+      packet = TftpCodec.decode(content.nioBuffer());
     } catch (TftpCodecException e) {
-      LOG.debug("transfer {} of {} to {}:{}: bad packet ignored: {}", id, file, peerHost, peerPort, e.getMessage());
+      LOG.debug("transfer {} of {} to {}: bad packet ignored: {}", id, file, peer, e.getMessage());
       metrics.malformed();
       return;
     }
@@ -119,44 +134,49 @@ final class TransferDriver {
   }
 
   private void send(Transmission t) {
-    Buffer out;
     if (t instanceof Transmission.SendOack o) {
-      out = Buffer.buffer(TftpCodec.encode(o.packet()));
-    } else {
-      Transmission.SendBlock b = (Transmission.SendBlock) t;
-      ByteBuffer buf = ByteBuffer.allocate(TftpCodec.DATA_HEADER_LENGTH + b.length());
-      TftpCodec.putDataHeader(buf, b.block());
-      try {
-        source.readBlock(b.offset(), buf, b.length());
-      } catch (IOException e) {
-        LOG.warn("transfer {}: reading {} at {} failed: {}", id, file, b.offset(), e.toString());
-        sendError(ErrorCode.NOT_DEFINED, "read error on the server");
-        end(new Outcome.ClientError(ErrorCode.NOT_DEFINED, "server read error: " + e.getMessage()));
-        return;
-      }
-      out = Buffer.buffer(buf.array());
-      if (!b.retransmission()) metrics.bytes(b.length());
+      write(Unpooled.wrappedBuffer(TftpCodec.encode(o.packet())), peer);
+      return;
     }
-    socket.send(out, peerPort, peerHost);
+    Transmission.SendBlock b = (Transmission.SendBlock) t;
+    int length = TftpCodec.DATA_HEADER_LENGTH + b.length();
+    ByteBuf buf = channel.alloc().directBuffer(length, length);
+    try {
+      ByteBuffer nio = buf.nioBuffer(0, length);
+      TftpCodec.putDataHeader(nio, b.block());
+      source.readBlock(b.offset(), nio, b.length());
+      buf.writerIndex(length);
+    } catch (IOException | RuntimeException e) {
+      buf.release();
+      LOG.warn("transfer {}: reading {} at {} failed: {}", id, file, b.offset(), e.toString());
+      sendError(ErrorCode.NOT_DEFINED, "read error on the server");
+      end(new Outcome.ClientError(ErrorCode.NOT_DEFINED, "server read error: " + e.getMessage()));
+      return;
+    }
+    if (!b.retransmission()) metrics.bytes(b.length());
+    write(buf, peer);
+  }
+
+  private void write(ByteBuf content, InetSocketAddress to) {
+    channel.writeAndFlush(new DatagramPacket(content, to), channel.voidPromise());
   }
 
   /**
    * Keeps one timer per transfer. Most ACKs only move the deadline later, so instead of cancelling and setting a
-   * timer per ACK (two scheduler operations per block), a timer that fires before the current deadline simply
-   * re-arms itself for the rest; the engine ignores early calls anyway.
+   * timer per ACK, a timer that fires before the current deadline simply re-arms itself for the rest; the engine
+   * ignores early calls anyway.
    */
   private void arm(long deadlineNanos) {
     deadline = deadlineNanos;
-    if (timer >= 0 && timerAt - deadlineNanos <= 0) return; // fires no later than needed: it will re-arm
-    if (timer >= 0) vertx.cancelTimer(timer);
+    if (timer != null && timerAt - deadlineNanos <= 0) return; // fires no later than needed: it will re-arm
+    if (timer != null) timer.cancel(false);
     schedule(deadlineNanos);
   }
 
   private void schedule(long at) {
-    long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(at - System.nanoTime() + 999_999));
     timerAt = at;
-    timer = vertx.setTimer(delayMs, t -> {
-      timer = -1;
+    timer = loop.schedule(() -> {
+      timer = null;
       if (ended) return;
       long now = System.nanoTime();
       if (now - deadline < 0) {
@@ -164,12 +184,12 @@ final class TransferDriver {
         return;
       }
       apply(transfer.onTimer(now));
-    });
+    }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   private void sendError(ErrorCode code, String message) {
     metrics.errorSent(code);
-    socket.send(Buffer.buffer(TftpCodec.encode(new TftpPacket.ErrorPacket(code, message))), peerPort, peerHost);
+    write(Unpooled.wrappedBuffer(TftpCodec.encode(new TftpPacket.ErrorPacket(code, message))), peer);
   }
 
   /**
@@ -178,14 +198,13 @@ final class TransferDriver {
    * otherwise the transfer is already flowing and the duplicate is ignored.
    */
   void duplicateRequest() {
-    if (ended || transfer.state() != ReadTransfer.State.AWAITING_OACK_ACK) return;
-    if (oack.isEmpty()) return;
+    if (ended || transfer.state() != ReadTransfer.State.AWAITING_OACK_ACK || oack.isEmpty()) return;
     metrics.retransmission();
-    socket.send(Buffer.buffer(TftpCodec.encode(new TftpPacket.OptionAck(oack))), peerPort, peerHost);
+    write(Unpooled.wrappedBuffer(TftpCodec.encode(new TftpPacket.OptionAck(oack))), peer);
   }
 
   String peerKey() {
-    return peerHost + ':' + peerPort;
+    return peer.getAddress().getHostAddress() + ':' + peer.getPort();
   }
 
   String file() {
@@ -202,8 +221,8 @@ final class TransferDriver {
   private void end(Outcome outcome) {
     if (ended) return;
     ended = true;
-    if (timer >= 0) vertx.cancelTimer(timer);
-    socket.close();
+    if (timer != null) timer.cancel(false);
+    channel.close();
     try {
       source.close();
     } catch (IOException e) {
@@ -215,7 +234,7 @@ final class TransferDriver {
   }
 
   private TransferReport report(Optional<Outcome> outcome) {
-    return new TransferReport(id, peerHost, peerPort, file, Optional.of(origin), oack, transfer.options(),
-        transfer.size(), outcome, Optional.empty(), transfer.stats());
+    return new TransferReport(id, peer.getAddress().getHostAddress(), peer.getPort(), file, Optional.of(origin), oack,
+        transfer.options(), transfer.size(), outcome, Optional.empty(), transfer.stats());
   }
 }
