@@ -121,7 +121,10 @@ public final class TftpApp implements RunningService {
     int instances = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
     // Several listeners on one port need SO_REUSEPORT even within one replica.
     boolean reuse = config.reusePort() || instances > 1;
-    TftpServerOptions options = new TftpServerOptions(config.bindAddress(), config.tftpPort(), reuse, limits, policy);
+    TftpServerOptions options = new TftpServerOptions(config.bindAddress(), config.tftpPort(), reuse, limits, policy,
+        config.writeDir(), config.writeMaxMib() * 1024L * 1024L);
+    config.writeDir().ifPresent(d -> LOG.warn("TFTP write requests are ENABLED into {} (up to {} MiB a file)", d,
+        config.writeMaxMib()));
     TransferListener events = new TransferEvents();
     List<TftpServerVerticle> listeners = new java.util.ArrayList<>();
     return host.vertx().deployVerticle(() -> {

@@ -34,7 +34,9 @@ public record TftpConfig(
     Duration menuTimeout,
     Optional<URI> catalogUrl,
     Optional<String> advertiseAddress,
-    Duration announceInterval) {
+    Duration announceInterval,
+    Optional<Path> writeDir,
+    int writeMaxMib) {
 
   public static final int DEFAULT_ADMIN_PORT = 9069;
   public static final String ROOT = "tftp.root";
@@ -57,6 +59,8 @@ public record TftpConfig(
   public static final String CATALOG_URL = "tftp.catalog-url";
   public static final String ADVERTISE_ADDRESS = "tftp.advertise-address";
   public static final String ANNOUNCE_INTERVAL = "replica.announce-interval";
+  public static final String WRITE_DIR = "tftp.write-dir";
+  public static final String WRITE_MAX_MIB = "tftp.write-max-mib";
 
   public static List<ConfigKey> keys() {
     List<ConfigKey> keys = new ArrayList<>(CommonConfig.keys(DEFAULT_ADMIN_PORT));
@@ -86,6 +90,9 @@ public record TftpConfig(
     keys.add(ConfigKey.of(ADVERTISE_ADDRESS, "",
         "address clients reach this replica at; empty = the first non-loopback IPv4 address of the host"));
     keys.add(ConfigKey.of(ANNOUNCE_INTERVAL, "5s", "how often the replica announces itself on the replicas topic"));
+    keys.add(ConfigKey.of(WRITE_DIR, "",
+        "directory TFTP write requests store files in (never over an existing file); empty = writes refused"));
+    keys.add(ConfigKey.of(WRITE_MAX_MIB, "64", "largest file a TFTP write may store, in MiB"));
     return List.copyOf(keys);
   }
 
@@ -94,7 +101,8 @@ public record TftpConfig(
         s.bool(REUSE_PORT), blksize(s), s.integer(MAX_WINDOWSIZE, 1, 32768), s.duration(RTO_INITIAL),
         s.duration(RTO_MIN), s.duration(RTO_MAX), s.integer(MAX_RETRANSMITS, 1, 100), s.duration(GIVE_UP_AFTER),
         s.integer(THREADS, 0, 256), s.bool(HTTP_ENABLED), s.port(HTTP_PORT), s.path(CACHE_DIR), url(s, MENU_URL),
-        s.duration(MENU_TIMEOUT), url(s, CATALOG_URL), s.optional(ADVERTISE_ADDRESS), s.duration(ANNOUNCE_INTERVAL));
+        s.duration(MENU_TIMEOUT), url(s, CATALOG_URL), s.optional(ADVERTISE_ADDRESS), s.duration(ANNOUNCE_INTERVAL),
+        s.optional(WRITE_DIR).map(Path::of), s.integer(WRITE_MAX_MIB, 1, 1_000_000));
   }
 
   private static int blksize(Settings s) {

@@ -2,6 +2,8 @@ package dev.pxebus.tftp.server;
 
 import dev.pxebus.tftp.transfer.OptionLimits;
 import dev.pxebus.tftp.transfer.RetransmitPolicy;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Settings of the TFTP listener.
@@ -12,6 +14,14 @@ import dev.pxebus.tftp.transfer.RetransmitPolicy;
  *     replica that accepted its request because it gets that replica's own new port (TID)
  * @param limits the most the server grants in negotiation (blksize, windowsize)
  * @param retransmit the retransmission timer bounds
+ * @param writeDir where write requests store files; empty = every write request is refused
+ * @param writeMaxBytes the largest file a write may store
  */
 public record TftpServerOptions(String host, int port, boolean reusePort, OptionLimits limits,
-    RetransmitPolicy retransmit) {}
+    RetransmitPolicy retransmit, Optional<Path> writeDir, long writeMaxBytes) {
+
+  /** Read-only (every write request refused). */
+  public TftpServerOptions(String host, int port, boolean reusePort, OptionLimits limits, RetransmitPolicy retransmit) {
+    this(host, port, reusePort, limits, retransmit, Optional.empty(), 0);
+  }
+}

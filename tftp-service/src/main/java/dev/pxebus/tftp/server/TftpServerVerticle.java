@@ -3,6 +3,7 @@ package dev.pxebus.tftp.server;
 import dev.pxebus.tftp.boot.BootClient;
 import dev.pxebus.tftp.boot.BootNamespace;
 import dev.pxebus.tftp.boot.Lookup;
+import dev.pxebus.tftp.boot.SafePath;
 import dev.pxebus.tftp.codec.ErrorCode;
 import dev.pxebus.tftp.codec.TftpCodec;
 import dev.pxebus.tftp.codec.TftpCodecException;
@@ -16,6 +17,9 @@ import dev.pxebus.tftp.transfer.OptionNegotiator;
 import dev.pxebus.tftp.transfer.ReadTransfer;
 import dev.pxebus.tftp.transfer.TransferOptions;
 import dev.pxebus.tftp.transfer.TransferStats;
+import dev.pxebus.tftp.transfer.WriteTransfer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
@@ -66,6 +70,7 @@ public final class TftpServerVerticle extends VerticleBase {
    * new transfers. */
   private final Map<String, TransferDriver> byPeer = new HashMap<>();
   private final Set<String> pending = new HashSet<>();
+  private final Map<String, WriteDriver> writers = new HashMap<>();
   private DatagramSocket socket;
 
   /**
@@ -104,6 +109,7 @@ public final class TftpServerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     for (TransferDriver d : List.copyOf(transfers)) d.abort("server shutting down");
+    for (WriteDriver w : List.copyOf(writers.values())) w.abort("server shutting down");
     return socket == null ? Future.succeededFuture() : socket.close();
   }
 
@@ -122,8 +128,12 @@ public final class TftpServerVerticle extends VerticleBase {
     if (packet instanceof TftpPacket.ReadRequest rrq) {
       read(rrq, host, port);
     } else if (packet instanceof TftpPacket.WriteRequest wrq) {
-      LOG.info("write request for {} from {} refused: this server is read-only", wrq.filename(), host);
-      refuse(host, port, wrq.filename(), ErrorCode.ACCESS_VIOLATION, "write requests are refused: read-only server");
+      if (options.writeDir().isEmpty()) {
+        LOG.info("write request for {} from {} refused: writes are not enabled", wrq.filename(), host);
+        refuse(host, port, wrq.filename(), ErrorCode.ACCESS_VIOLATION, "write requests are refused: read-only server");
+      } else if (!byPeer.containsKey(host + ':' + port) && !writers.containsKey(host + ':' + port)) {
+        write(wrq, host, port);
+      }
     } else {
       metrics.malformed();
       replyFromListener(host, port, ErrorCode.ILLEGAL_OPERATION, packet.opcode() + " is not a request");
@@ -203,32 +213,14 @@ public final class TftpServerVerticle extends VerticleBase {
     BlockSource src = source;
     // The transfer's own port (its TID) on the listening address, as a Netty channel on this verticle's event
     // loop: the per-packet path avoids Vert.x's DatagramSocket (see TransferDriver).
-    EventLoop loop = ((ContextInternal) context).nettyEventLoop();
-    DatagramChannel tid = ((VertxInternal) vertx).transport().datagramChannel();
-    tid.config().setOption(ChannelOption.SO_SNDBUF, 1024 * 1024);
-    tid.config().setOption(ChannelOption.SO_RCVBUF, 1024 * 1024);
-    InetSocketAddress peer = new InetSocketAddress(p(host), port);
-    loop.register(tid).addListener(reg -> {
-      if (!reg.isSuccess()) {
-        closeQuietly(src);
-        refuse(host, port, rrq.filename(), ErrorCode.NOT_DEFINED, "no port free for the transfer");
-        return;
-      }
-      tid.bind(new InetSocketAddress(options.host(), 0)).addListener(bound -> {
-        if (!bound.isSuccess()) {
-          tid.close();
-          closeQuietly(src);
-          refuse(host, port, rrq.filename(), ErrorCode.NOT_DEFINED, "no port free for the transfer");
-          return;
-        }
-        Map<String, String> oack = negotiation.oack().map(TftpPacket.OptionAck::options).orElse(Map.of());
-        TransferDriver driver = new TransferDriver(IDS.incrementAndGet(), tid, peer, transfer, src, rrq.filename(),
-            origin, oack, listener, metrics, this::ended);
-        transfers.add(driver);
-        byPeer.put(driver.peerKey(), driver);
-        metrics.started();
-        driver.start();
-      });
+    openTransferPort(host, port, rrq.filename(), () -> closeQuietly(src), (tid, peer) -> {
+      Map<String, String> oack = negotiation.oack().map(TftpPacket.OptionAck::options).orElse(Map.of());
+      TransferDriver driver = new TransferDriver(IDS.incrementAndGet(), tid, peer, transfer, src, rrq.filename(),
+          origin, oack, listener, metrics, this::ended);
+      transfers.add(driver);
+      byPeer.put(driver.peerKey(), driver);
+      metrics.started();
+      driver.start();
     });
   }
 
@@ -238,6 +230,110 @@ public final class TftpServerVerticle extends VerticleBase {
       return InetAddress.getByName(ip);
     } catch (java.net.UnknownHostException e) {
       throw new IllegalArgumentException("not an IP address: " + ip, e);
+    }
+  }
+
+  /** A write request, with writes enabled: checked like a read's name, stored only once complete. */
+  private void write(TftpPacket.WriteRequest wrq, String host, int port) {
+    TransferMode mode = TransferMode.parse(wrq.mode()).orElse(null);
+    if (mode != TransferMode.OCTET) {
+      refuse(host, port, wrq.filename(), ErrorCode.ILLEGAL_OPERATION,
+          "write mode '" + wrq.mode() + "' is not supported: use octet");
+      return;
+    }
+    Path dir = options.writeDir().orElseThrow();
+    SafePath.Checked checked = SafePath.name(wrq.filename());
+    if (checked instanceof SafePath.Refused r) {
+      refuse(host, port, wrq.filename(), ErrorCode.ACCESS_VIOLATION, "Access violation: " + r.message());
+      return;
+    }
+    SafePath.Name name = (SafePath.Name) checked;
+    Path target;
+    Path temp;
+    try {
+      Path realDir = dir.toRealPath();
+      target = realDir.resolve(name.value()).normalize();
+      Path parent = target.getParent();
+      if (parent == null || !Files.isDirectory(parent) || !parent.toRealPath().startsWith(realDir)) {
+        refuse(host, port, wrq.filename(), ErrorCode.ACCESS_VIOLATION, "no such directory for " + wrq.filename());
+        return;
+      }
+      if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        refuse(host, port, wrq.filename(), ErrorCode.FILE_EXISTS, "File already exists");
+        return;
+      }
+      temp = Files.createTempFile(parent, ".upload-", ".part");
+    } catch (IOException e) {
+      LOG.warn("write request for {} from {}: {}", wrq.filename(), host, e.toString());
+      refuse(host, port, wrq.filename(), ErrorCode.ACCESS_VIOLATION, "cannot write here");
+      return;
+    }
+    Map<String, String> requested = new java.util.LinkedHashMap<>(wrq.options());
+    requested.remove("windowsize"); // writes are lock-step
+    OptionalLong announced = OptionalLong.empty();
+    String tsize = requested.get("tsize");
+    if (tsize != null && tsize.matches("\\d{1,18}")) {
+      announced = OptionalLong.of(Long.parseLong(tsize));
+      if (announced.getAsLong() > options.writeMaxBytes()) {
+        deleteQuietly(temp);
+        refuse(host, port, wrq.filename(), ErrorCode.DISK_FULL,
+            "file of " + tsize + " bytes is larger than the " + options.writeMaxBytes() + " this server accepts");
+        return;
+      }
+    }
+    Negotiation negotiation = negotiator.negotiate(requested, announced);
+    Map<String, String> oack = negotiation.oack().map(TftpPacket.OptionAck::options).orElse(Map.of());
+    WriteTransfer transfer = new WriteTransfer(negotiation.options(), negotiation.oack(), options.writeMaxBytes(),
+        options.retransmit());
+    Path finalTarget = target;
+    openTransferPort(host, port, wrq.filename(), () -> deleteQuietly(temp), (tid, peer) -> {
+      WriteDriver driver;
+      try {
+        driver = new WriteDriver(IDS.incrementAndGet(), tid, peer, transfer, temp, finalTarget, name.value(), oack,
+            listener, metrics, w -> writers.remove(w.peerKey(), w));
+      } catch (IOException e) {
+        tid.close();
+        deleteQuietly(temp);
+        refuse(host, port, wrq.filename(), ErrorCode.ACCESS_VIOLATION, "cannot write here");
+        return;
+      }
+      writers.put(driver.peerKey(), driver);
+      metrics.started();
+      driver.start();
+    });
+  }
+
+  /** Opens a transfer's own port on this verticle's event loop, then hands it over; refuses the request if none. */
+  private void openTransferPort(String host, int port, String file, Runnable onFailure,
+      java.util.function.BiConsumer<DatagramChannel, InetSocketAddress> ready) {
+    EventLoop loop = ((ContextInternal) context).nettyEventLoop();
+    DatagramChannel tid = ((VertxInternal) vertx).transport().datagramChannel();
+    tid.config().setOption(ChannelOption.SO_SNDBUF, 1024 * 1024);
+    tid.config().setOption(ChannelOption.SO_RCVBUF, 1024 * 1024);
+    InetSocketAddress peer = new InetSocketAddress(p(host), port);
+    loop.register(tid).addListener(reg -> {
+      if (!reg.isSuccess()) {
+        onFailure.run();
+        refuse(host, port, file, ErrorCode.NOT_DEFINED, "no port free for the transfer");
+        return;
+      }
+      tid.bind(new InetSocketAddress(options.host(), 0)).addListener(bound -> {
+        if (!bound.isSuccess()) {
+          tid.close();
+          onFailure.run();
+          refuse(host, port, file, ErrorCode.NOT_DEFINED, "no port free for the transfer");
+          return;
+        }
+        ready.accept(tid, peer);
+      });
+    });
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // a stray temporary file in the write directory; harmless
     }
   }
 
