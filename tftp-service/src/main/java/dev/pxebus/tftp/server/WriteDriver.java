@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -125,6 +126,12 @@ final class WriteDriver {
         }
         metrics.bytes(payload.remaining());
         acks++;
+        if (step.outcome().isPresent()) {
+          // The final block: its ACK tells the client the upload is done, so it leaves only once the file is on
+          // disk under its name (a client that exits on that ACK must find the file there).
+          end(step.outcome().get(), OptionalInt.of(step.ack()));
+          return;
+        }
         send(new TftpPacket.Ack(step.ack()));
       }
       case ACK_AGAIN -> {
@@ -166,10 +173,14 @@ final class WriteDriver {
   }
 
   private void end(Outcome outcome) {
+    end(outcome, OptionalInt.empty());
+  }
+
+  /** Ends the transfer; {@code finalAck} is sent once a completed file has its name, and only then. */
+  private void end(Outcome outcome, OptionalInt finalAck) {
     if (ended) return;
     ended = true;
     if (timer != null) timer.cancel(false);
-    channel.close();
     Outcome result = outcome;
     try {
       if (outcome instanceof Outcome.Completed) {
@@ -177,6 +188,7 @@ final class WriteDriver {
         out.close();
         // ATOMIC_MOVE without REPLACE_EXISTING: never over a file that appeared meanwhile.
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        if (finalAck.isPresent()) send(new TftpPacket.Ack(finalAck.getAsInt()));
         LOG.info("received {} ({} bytes) from {}", name, transfer.bytesReceived(), peer);
       } else {
         out.close();
@@ -190,6 +202,10 @@ final class WriteDriver {
       result = new Outcome.ClientError(ErrorCode.DISK_FULL, "cannot store " + name + ": " + e.getMessage());
       deleteQuietly();
     }
+    if (!(result instanceof Outcome.Completed) && finalAck.isPresent() && result instanceof Outcome.ClientError ce) {
+      send(new TftpPacket.ErrorPacket(ce.code(), ce.message()));
+    }
+    channel.close();
     metrics.ended(result);
     listener.ended(report(Optional.of(result)));
     onEnd.accept(this);
