@@ -121,7 +121,7 @@ public final class TftpApp implements RunningService {
     int instances = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
     // Several listeners on one port need SO_REUSEPORT even within one replica.
     boolean reuse = config.reusePort() || instances > 1;
-    TftpServerOptions options = new TftpServerOptions(config.bindAddress(), config.tftpPort(), reuse, limits, policy,
+    TftpServerOptions options = new TftpServerOptions(config.bindAddress(), listenPort(reuse), reuse, limits, policy,
         config.writeDir(), config.writeMaxMib() * 1024L * 1024L);
     config.writeDir().ifPresent(d -> LOG.warn("TFTP write requests are ENABLED into {} (up to {} MiB a file)", d,
         config.writeMaxMib()));
@@ -141,6 +141,22 @@ public final class TftpApp implements RunningService {
               tftpPort.get(), instances, maxBlksize, config.maxWindowsize());
         })
         .mapEmpty();
+  }
+
+  /**
+   * The configured port; for port 0 with several listeners, one free port chosen up front. Each listener binding port
+   * 0 on its own would get a port of its own, and Linux may even hand a SO_REUSEPORT socket asking for port 0 a port
+   * that another reuse-port socket of the same user already holds, which would then receive part of our requests.
+   * A probe socket without SO_REUSEPORT only gets a port nobody holds.
+   */
+  private int listenPort(boolean reuse) {
+    if (config.tftpPort() != 0 || !reuse) return config.tftpPort();
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(
+        new java.net.InetSocketAddress(config.bindAddress(), 0))) {
+      return probe.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot find a free UDP port on " + config.bindAddress() + ": " + e.getMessage(), e);
+    }
   }
 
   private Future<Void> deployHttp(BootNamespace ns) {

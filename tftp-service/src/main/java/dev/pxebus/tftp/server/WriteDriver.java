@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -120,8 +119,8 @@ final class WriteDriver {
           while (p.hasRemaining()) pos += out.write(p, pos);
         } catch (IOException e) {
           LOG.warn("write transfer {}: storing {} failed: {}", id, name, e.toString());
-          send(new TftpPacket.ErrorPacket(ErrorCode.DISK_FULL, "cannot store the file"));
-          end(new Outcome.ClientError(ErrorCode.DISK_FULL, "server write error: " + e.getMessage()));
+          end(new Outcome.ClientError(ErrorCode.DISK_FULL, "server write error: " + e.getMessage()),
+              Optional.of(new TftpPacket.ErrorPacket(ErrorCode.DISK_FULL, "cannot store the file")));
           return;
         }
         metrics.bytes(payload.remaining());
@@ -129,7 +128,7 @@ final class WriteDriver {
         if (step.outcome().isPresent()) {
           // The final block: its ACK tells the client the upload is done, so it leaves only once the file is on
           // disk under its name (a client that exits on that ACK must find the file there).
-          end(step.outcome().get(), OptionalInt.of(step.ack()));
+          end(step.outcome().get(), Optional.of(new TftpPacket.Ack(step.ack())));
           return;
         }
         send(new TftpPacket.Ack(step.ack()));
@@ -139,7 +138,15 @@ final class WriteDriver {
         send(new TftpPacket.Ack(step.ack()));
       }
       case OACK_AGAIN -> send(new TftpPacket.OptionAck(oack));
-      case ERROR -> send(new TftpPacket.ErrorPacket(step.error().orElseThrow(), step.message()));
+      case ERROR -> {
+        TftpPacket.ErrorPacket error = new TftpPacket.ErrorPacket(step.error().orElseThrow(), step.message());
+        if (step.outcome().isPresent()) {
+          // The temporary file goes before the client hears of the end: nothing half-written outlives the ERROR.
+          end(step.outcome().get(), Optional.of(error));
+          return;
+        }
+        send(error);
+      }
       case NONE -> { }
     }
     if (step.outcome().isPresent()) {
@@ -173,11 +180,15 @@ final class WriteDriver {
   }
 
   private void end(Outcome outcome) {
-    end(outcome, OptionalInt.empty());
+    end(outcome, Optional.empty());
   }
 
-  /** Ends the transfer; {@code finalAck} is sent once a completed file has its name, and only then. */
-  private void end(Outcome outcome, OptionalInt finalAck) {
+  /**
+   * Ends the transfer. {@code last} (the final ACK, or an ERROR) is sent only after the file has its name or the
+   * temporary file is gone, so a client that acts on it finds the write directory as it says; a final ACK whose file
+   * could not be stored becomes an ERROR.
+   */
+  private void end(Outcome outcome, Optional<TftpPacket> last) {
     if (ended) return;
     ended = true;
     if (timer != null) timer.cancel(false);
@@ -188,7 +199,6 @@ final class WriteDriver {
         out.close();
         // ATOMIC_MOVE without REPLACE_EXISTING: never over a file that appeared meanwhile.
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        if (finalAck.isPresent()) send(new TftpPacket.Ack(finalAck.getAsInt()));
         LOG.info("received {} ({} bytes) from {}", name, transfer.bytesReceived(), peer);
       } else {
         out.close();
@@ -202,8 +212,12 @@ final class WriteDriver {
       result = new Outcome.ClientError(ErrorCode.DISK_FULL, "cannot store " + name + ": " + e.getMessage());
       deleteQuietly();
     }
-    if (!(result instanceof Outcome.Completed) && finalAck.isPresent() && result instanceof Outcome.ClientError ce) {
-      send(new TftpPacket.ErrorPacket(ce.code(), ce.message()));
+    if (last.isPresent()) {
+      if (result instanceof Outcome.Completed || last.get() instanceof TftpPacket.ErrorPacket) {
+        send(last.get());
+      } else if (result instanceof Outcome.ClientError ce) {
+        send(new TftpPacket.ErrorPacket(ce.code(), ce.message()));
+      }
     }
     channel.close();
     metrics.ended(result);
