@@ -61,7 +61,9 @@ class ServiceProcessesIT {
 
   @Test
   void dhcpService(@TempDir Path dir) throws Exception {
-    runService("dhcp-service", Map.of(), "NOT BUILT YET");
+    // In the root namespace a test must not run a DHCP server on any interface: dhcp.interface=none.
+    runService("dhcp-service", Map.of("PXEBUS_DHCP_INTERFACE", "none", "PXEBUS_DHCP_JOURNAL_DIR",
+        dir.resolve("leases").toString()), "answers NO DHCP packets");
   }
 
   @Test

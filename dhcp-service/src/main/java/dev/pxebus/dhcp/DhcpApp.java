@@ -1,6 +1,18 @@
 package dev.pxebus.dhcp;
 
+import dev.pxebus.dhcp.codec.DhcpPacket;
+import dev.pxebus.dhcp.lease.LeaseJournal;
+import dev.pxebus.dhcp.lease.LeaseRecord;
+import dev.pxebus.dhcp.lease.LeaseService;
+import dev.pxebus.dhcp.lease.Reservation;
+import dev.pxebus.dhcp.lease.Subnet;
+import dev.pxebus.dhcp.lease.Subnets;
+import dev.pxebus.dhcp.net.InterfaceAddress4;
+import dev.pxebus.dhcp.server.DhcpMetrics;
+import dev.pxebus.dhcp.server.DhcpServerVerticle;
 import dev.pxebus.dhcp.steer.ReplicaSelector;
+import dev.pxebus.events.catalog.HostEvent;
+import java.util.Optional;
 import dev.pxebus.events.Envelope;
 import dev.pxebus.events.Topics;
 import dev.pxebus.events.replica.TftpReplicaEvent;
@@ -18,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * dhcp-service as started by {@link Main} or by {@code pxebus lab}. Today it follows the TFTP replicas it will steer
- * clients to; DHCP and proxyDHCP serving come with issue #4.
+ * dhcp-service as started by {@link Main} or by {@code pxebus lab}: DHCP server or proxyDHCP on the configured
+ * interfaces, leases in a local journal (server mode), boot clients steered to the least-loaded TFTP replica.
  */
 public final class DhcpApp implements RunningService {
   private static final Logger LOG = LoggerFactory.getLogger(DhcpApp.class);
@@ -29,23 +41,154 @@ public final class DhcpApp implements RunningService {
   private final MaterializedView<TftpReplicaEvent> replicas;
   private final ReplicaSelector selector;
 
-  private DhcpApp(ServiceHost host, DhcpConfig config, MaterializedView<TftpReplicaEvent> replicas) {
+  private final MaterializedView<HostEvent> hosts;
+  private List<InterfaceAddress4> interfaces = List.of();
+  private Optional<LeaseService> leases = Optional.empty();
+  private Optional<LeaseJournal> journal = Optional.empty();
+  private final DhcpMetrics metrics;
+  private int lastHostsHash;
+
+  private DhcpApp(ServiceHost host, DhcpConfig config, MaterializedView<TftpReplicaEvent> replicas,
+      MaterializedView<HostEvent> hosts) {
     this.host = host;
     this.config = config;
     this.replicas = replicas;
+    this.hosts = hosts;
     this.selector = new ReplicaSelector(config.replicaStaleAfter());
+    this.metrics = new DhcpMetrics(host.registry());
   }
 
   public static Future<DhcpApp> start(DhcpConfig config) {
     ServiceHost host = ServiceHost.create(config.common());
-    LOG.warn("dhcp-service: DHCP and proxyDHCP serving are NOT BUILT YET (issue #4): this process answers no DHCP "
-        + "packets and binds no DHCP port (configured mode: {})", config.mode().name().toLowerCase());
-    DhcpApp app = new DhcpApp(host, config, host.view(Topics.TFTP_REPLICAS));
+    DhcpApp app = new DhcpApp(host, config, host.view(Topics.TFTP_REPLICAS), host.view(Topics.CATALOG_HOSTS));
     Gauge.builder("pxebus.dhcp.tftp.replicas.live", app, a -> a.liveReplicas().size())
         .description("TFTP replicas that announced themselves recently").register(host.registry());
+    Gauge.builder("pxebus.dhcp.leases.active", app, a -> a.activeLeases().size())
+        .description("bound, unexpired leases").register(host.registry());
     host.check("tftp-replicas", false, app::replicaHealth);
-    return host.startAdmin().map(port -> app)
-        .onFailure(e -> host.close());
+    host.check("dhcp", true, app::dhcpHealth);
+    Future<Void> serving;
+    try {
+      serving = app.startServing();
+    } catch (RuntimeException e) {
+      serving = Future.failedFuture(e);
+    }
+    return serving.compose(v -> host.startAdmin()).map(port -> app)
+        .onFailure(e -> {
+          app.journal.ifPresent(LeaseJournal::close);
+          host.close();
+        });
+  }
+
+  private Future<Void> startServing() {
+    DhcpConfig.Serving s = config.serving();
+    if (!s.enabled()) {
+      LOG.warn("dhcp.interface=none: dhcp-service answers NO DHCP packets (it only follows replicas and hosts)");
+      return Future.succeededFuture();
+    }
+    interfaces = s.interfaces().isEmpty() ? InterfaceAddress4.all()
+        : s.interfaces().stream().map(InterfaceAddress4::of).toList();
+    if (interfaces.isEmpty()) {
+      throw new IllegalStateException("no network interface with an IPv4 address to serve: set dhcp.interface");
+    }
+    if (config.mode() == DhcpConfig.Mode.SERVER) {
+      List<Subnet> subnets = Subnets.build(s, interfaces);
+      try {
+        java.nio.file.Files.createDirectories(s.journalDir());
+        journal = Optional.of(LeaseJournal.open(s.journalDir(), LeaseJournal.Options.defaults()));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot open the lease journal in " + s.journalDir() + " (" + DhcpConfig.JOURNAL_DIR
+            + "): " + e.getMessage(), e);
+      }
+      Map<String, LeaseRecord> recovered = journal.get().recovered();
+      LOG.info("lease journal {}: {} client record(s) recovered", s.journalDir(), recovered.size());
+      LeaseService ls = new LeaseService(subnets, new LeaseService.Options(s.offerHold(), s.declineQuarantine(),
+          s.serverId().map(DhcpPacket.Ip4::parse)), recovered.values());
+      leases = Optional.of(ls);
+      refreshReservations();
+      host.vertx().setPeriodic(1000, t -> refreshReservations());
+      host.onClose("lease journal", () -> {
+        journal.ifPresent(LeaseJournal::close);
+        return Future.succeededFuture();
+      });
+    }
+    DhcpServerVerticle verticle = new DhcpServerVerticle(config.mode(), s, interfaces, leases, journal,
+        host.publisher(), metrics, this::target, config.common().instanceId());
+    return host.vertx().deployVerticle(verticle).onSuccess(id -> host.onClose("DHCP sockets",
+        () -> host.vertx().undeploy(id))).mapEmpty();
+  }
+
+  /** Reservations from configuration plus every catalog host with a reserved address (re-read when they change). */
+  private void refreshReservations() {
+    if (leases.isEmpty()) return;
+    Map<String, Envelope<HostEvent>> snap = hosts.snapshot();
+    int hash = snap.hashCode();
+    if (hash == lastHostsHash && lastHostsHash != 0) return;
+    lastHostsHash = hash == 0 ? 1 : hash;
+    List<Reservation> all = new java.util.ArrayList<>();
+    for (String r : config.serving().reservations()) all.add(DhcpConfig.parseReservation(r));
+    for (Envelope<HostEvent> e : snap.values()) {
+      HostEvent h = e.data();
+      if (h.reservedIp() == null || h.reservedIp().isBlank()) continue;
+      try {
+        all.add(new Reservation(h.mac(), DhcpPacket.Ip4.parse(h.reservedIp()),
+            Optional.ofNullable(h.hostname()).filter(x -> !x.isBlank()), "catalog"));
+      } catch (IllegalArgumentException ex) {
+        LOG.warn("catalog host {}: reserved address '{}' is not IPv4; ignored", h.mac(), h.reservedIp());
+      }
+    }
+    leases.get().setReservations(all);
+  }
+
+  /** The least-loaded live TFTP replica, else the configured next server, else this server's own address. */
+  private DhcpServerVerticle.Steering.Target target(int localAddress) {
+    List<TftpReplicaEvent> live = liveReplicas();
+    for (TftpReplicaEvent r : live) {
+      try {
+        int a = DhcpPacket.Ip4.parse(r.tftpAddress());
+        if (a != 0) {
+          String http = r.httpUrl() == null || r.httpUrl().isBlank() ? httpBase(a) : strip(r.httpUrl());
+          return new DhcpServerVerticle.Steering.Target(a, http);
+        }
+      } catch (IllegalArgumentException ignored) {
+        // a replica bound to a host name or 0.0.0.0 cannot be given as next-server; try the next
+      }
+    }
+    int next = config.serving().nextServer().map(DhcpPacket.Ip4::parse).orElse(localAddress);
+    return new DhcpServerVerticle.Steering.Target(next, httpBase(next));
+  }
+
+  private String httpBase(int server) {
+    return strip(config.serving().httpBase().replace("{server}", DhcpPacket.Ip4.text(server)));
+  }
+
+  private static String strip(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  public List<LeaseRecord> activeLeases() {
+    return leases.map(l -> l.activeLeases(System.currentTimeMillis())).orElse(List.of());
+  }
+
+  public List<InterfaceAddress4> interfaces() {
+    return interfaces;
+  }
+
+  private Health dhcpHealth() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("mode", config.mode().name().toLowerCase());
+    d.put("serving", config.serving().enabled());
+    d.put("interfaces", interfaces.stream().map(InterfaceAddress4::toString).toList());
+    leases.ifPresent(l -> {
+      d.put("subnets", l.subnets().stream().map(Subnet::cidr).toList());
+      d.put("activeLeases", l.activeLeases(System.currentTimeMillis()).size());
+      d.put("reservations", l.reservations().size());
+    });
+    journal.ifPresent(j -> {
+      d.put("journalFsyncs", j.fsyncs());
+      d.put("journalRecords", j.recordsWritten());
+    });
+    return Health.up(d);
   }
 
   /** Live TFTP replicas, least loaded first. */
@@ -71,9 +214,12 @@ public final class DhcpApp implements RunningService {
   public List<String> endpoints() {
     return List.of(
         "admin " + host.adminUrl() + " (/health, /metrics)",
-        "mode " + config.mode().name().toLowerCase() + config.iface().map(i -> " on " + i).orElse("")
-            + config.pool().map(p -> " pool " + p.first() + "-" + p.last()).orElse("")
-            + " — DHCP serving not built yet (issue #4)");
+        "mode " + config.mode().name().toLowerCase()
+            + (config.serving().enabled() ? " on " + interfaces : " — not serving (dhcp.interface=none)")
+            + (config.mode() == DhcpConfig.Mode.SERVER ? " pools " + config.serving().pools().stream()
+                .map(p -> p.first() + "-" + p.last()).toList() : "")
+            + " (UDP " + config.serving().port()
+            + (config.serving().bootServerPort() > 0 ? ", " + config.serving().bootServerPort() : "") + ")");
   }
 
   @Override

@@ -37,7 +37,7 @@ public final class Lab implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
   /**
-   * @param dir lab directory: {@code kafka/} (broker data), {@code boot/} (boot root)
+   * @param dir lab directory: {@code kafka/} (broker data), {@code boot/} (boot root), {@code dhcp/} (lease journal)
    * @param externalKafka bootstrap servers of an existing Kafka; empty = run the in-process broker
    * @param kafkaPort port of the in-process broker (0 = a free one)
    * @param freePorts every admin, TFTP and HTTP port picked free (tests, or several labs on one machine)
@@ -65,6 +65,7 @@ public final class Lab implements AutoCloseable {
     dhcp.put(DhcpConfig.MODE, o.dhcpMode().name().toLowerCase());
     o.dhcpInterface().ifPresent(i -> dhcp.put(DhcpConfig.INTERFACE, i));
     o.dhcpPool().ifPresent(p -> dhcp.put(DhcpConfig.POOL, p));
+    dhcp.put(DhcpConfig.JOURNAL_DIR, dir.resolve("dhcp").toString());
     // Refuse a configuration that would hand out addresses without an explicit interface and pool before
     // anything starts.
     DhcpConfig.from(settings(DhcpConfig.keys(), dhcp, o.env()));

@@ -41,7 +41,11 @@ class LabTest {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private static Lab.Options options(Path dir, DhcpConfig.Mode mode, Optional<String> iface, Optional<String> pool) {
-    return new Lab.Options(dir, Optional.empty(), 0, true, "127.0.0.1", Optional.empty(), mode, iface, pool, Map.of());
+    // Tests run in the root namespace, where no DHCP server may listen on an interface: proxy mode with
+    // dhcp.interface=none starts dhcp-service without its DHCP sockets (they are tested in network namespaces).
+    Optional<String> served = mode == DhcpConfig.Mode.PROXY && iface.isEmpty() ? Optional.of("none") : iface;
+    return new Lab.Options(dir, Optional.empty(), 0, true, "127.0.0.1", Optional.empty(), mode, served, pool,
+        Map.of());
   }
 
   @Test

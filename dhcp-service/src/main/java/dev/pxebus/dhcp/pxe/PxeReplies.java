@@ -1,0 +1,139 @@
+package dev.pxebus.dhcp.pxe;
+
+import dev.pxebus.dhcp.codec.DhcpOption;
+import dev.pxebus.dhcp.codec.DhcpPacket;
+import dev.pxebus.dhcp.codec.DhcpPacket.Ip4;
+import dev.pxebus.dhcp.codec.MessageType;
+import dev.pxebus.dhcp.codec.OptionCode;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The boot part of replies to PXE clients: in server mode added to the OFFER/ACK; in proxyDHCP mode the whole
+ * proxy OFFER (port 67) and the boot-server ACK (port 4011), shaped like the dnsmasq replies real firmware accepted
+ * here (research/pxe-clients.md, captures/proxy-*.txt).
+ */
+public final class PxeReplies {
+  private PxeReplies() {}
+
+  /** PXE spec 2.1 §2.2.5 vendor sub-options (inside option 43). */
+  static final int PXE_DISCOVERY_CONTROL = 6;
+  static final int PXE_BOOT_SERVERS = 8;
+  static final int PXE_BOOT_MENU = 9;
+  static final int PXE_MENU_PROMPT = 10;
+  static final int PXE_BOOT_ITEM = 71;
+  /** iPXE option 175.176: do not wait for proxyDHCP offers (saves iPXE about 3 s per DHCP). */
+  static final int IPXE_NO_PROXYDHCP = 176;
+
+  /**
+   * Server mode: adds next-server (siaddr), option 66/67 and the echoes a PXE client expects to an OFFER or ACK.
+   *
+   * @param proxyAlsoRunning whether a proxyDHCP may answer too; when not, iPXE is told not to wait for one
+   */
+  public static DhcpPacket withBootInfo(DhcpPacket reply, PxeClient c, BootFileSelector.Choice choice, int nextServer) {
+    List<DhcpOption> o = new ArrayList<>(reply.options());
+    o.add(new DhcpOption(OptionCode.VENDOR_CLASS, choice.vendorClass().getBytes(StandardCharsets.US_ASCII)));
+    o.add(new DhcpOption(OptionCode.TFTP_SERVER_NAME, Ip4.text(nextServer).getBytes(StandardCharsets.US_ASCII)));
+    o.add(new DhcpOption(OptionCode.BOOTFILE_NAME, choice.bootFile().getBytes(StandardCharsets.US_ASCII)));
+    c.uuid().ifPresent(u -> o.add(new DhcpOption(OptionCode.CLIENT_UUID, u)));
+    if (c.ipxe()) o.add(new DhcpOption(OptionCode.IPXE_ENCAP, new byte[] {(byte) IPXE_NO_PROXYDHCP, 1, 1}));
+    return copy(reply, reply.ciaddr(), reply.yiaddr(), nextServer, "", fileField(choice.bootFile()), o);
+  }
+
+  /** proxyDHCP OFFER on port 67: boot information only, yiaddr 0 — the network's own DHCP gives the address. */
+  public static DhcpPacket proxyOffer(DhcpPacket req, PxeClient c, int serverIp, int nextServer) {
+    List<DhcpOption> o = new ArrayList<>();
+    o.add(new DhcpOption(OptionCode.MESSAGE_TYPE, new byte[] {(byte) MessageType.OFFER.value()}));
+    o.add(new DhcpOption(OptionCode.SERVER_ID, Ip4.bytes(serverIp)));
+    o.add(new DhcpOption(OptionCode.VENDOR_CLASS, "PXEClient".getBytes(StandardCharsets.US_ASCII)));
+    c.uuid().ifPresent(u -> o.add(new DhcpOption(OptionCode.CLIENT_UUID, u)));
+    if (c.arch() == PxeClient.ARCH_BIOS && !c.ipxe()) {
+      // A BIOS PXE ROM needs a boot-server list and a menu to go on to the 4011 exchange (PXE spec 2.1 §2.2.5):
+      // discovery control 3 = no broadcast or multicast discovery, use the list; one server of type 0x8000.
+      o.add(new DhcpOption(OptionCode.VENDOR_SPECIFIC, pxeMenu(serverIp)));
+    }
+    return new DhcpPacket(DhcpPacket.BOOTREPLY, req.htype(), req.hlen(), 0, req.xid(), 0,
+        req.flags() | DhcpPacket.FLAG_BROADCAST, 0, 0, nextServer, req.giaddr(), req.chaddr(), "", "", o);
+  }
+
+  /** PXE boot-server ACK (port 4011): the boot file in the BOOTP file field, the server in sname and siaddr. */
+  public static DhcpPacket bootServerAck(DhcpPacket req, PxeClient c, BootFileSelector.Choice choice, int serverIp,
+      int nextServer) {
+    List<DhcpOption> o = new ArrayList<>();
+    o.add(new DhcpOption(OptionCode.MESSAGE_TYPE, new byte[] {(byte) MessageType.ACK.value()}));
+    o.add(new DhcpOption(OptionCode.SERVER_ID, Ip4.bytes(serverIp)));
+    o.add(new DhcpOption(OptionCode.VENDOR_CLASS, choice.vendorClass().getBytes(StandardCharsets.US_ASCII)));
+    c.uuid().ifPresent(u -> o.add(new DhcpOption(OptionCode.CLIENT_UUID, u)));
+    bootItem(req).ifPresent(item -> o.add(new DhcpOption(OptionCode.VENDOR_SPECIFIC, item)));
+    if (choice.bootFile().length() > 127) {
+      o.add(new DhcpOption(OptionCode.BOOTFILE_NAME, choice.bootFile().getBytes(StandardCharsets.US_ASCII)));
+    }
+    return new DhcpPacket(DhcpPacket.BOOTREPLY, req.htype(), req.hlen(), 0, req.xid(), 0, req.flags(), req.ciaddr(), 0,
+        nextServer, req.giaddr(), req.chaddr(), Ip4.text(nextServer), fileField(choice.bootFile()), o);
+  }
+
+  /** The boot item (sub-option 71) of a 4011 request, echoed in the ACK as PXE spec 2.1 §2.2.5 asks. */
+  static Optional<byte[]> bootItem(DhcpPacket req) {
+    Optional<byte[]> v = req.optionValue(OptionCode.VENDOR_SPECIFIC);
+    if (v.isEmpty()) return Optional.empty();
+    byte[] b = v.get();
+    int i = 0;
+    while (i + 1 < b.length) {
+      int code = b[i] & 0xFF;
+      if (code == 255) break;
+      if (code == 0) {
+        i++;
+        continue;
+      }
+      int len = b[i + 1] & 0xFF;
+      if (i + 2 + len > b.length) break;
+      if (code == PXE_BOOT_ITEM && len == 4) {
+        byte[] out = new byte[] {(byte) PXE_BOOT_ITEM, 4, b[i + 2], b[i + 3], b[i + 4], b[i + 5], (byte) 255};
+        return Optional.of(out);
+      }
+      i += 2 + len;
+    }
+    return Optional.empty();
+  }
+
+  static byte[] pxeMenu(int serverIp) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    sub(b, PXE_DISCOVERY_CONTROL, new byte[] {3});
+    byte[] ip = Ip4.bytes(serverIp);
+    sub(b, PXE_BOOT_SERVERS, new byte[] {(byte) 0x80, 0, 1, ip[0], ip[1], ip[2], ip[3]});
+    byte[] label = "Network boot (pxebus)".getBytes(StandardCharsets.US_ASCII);
+    byte[] menu = new byte[3 + label.length];
+    menu[0] = (byte) 0x80;
+    menu[1] = 0;
+    menu[2] = (byte) label.length;
+    System.arraycopy(label, 0, menu, 3, label.length);
+    sub(b, PXE_BOOT_MENU, menu);
+    byte[] prompt = "PXE".getBytes(StandardCharsets.US_ASCII);
+    byte[] p = new byte[1 + prompt.length];
+    p[0] = 0; // timeout 0: boot the first item at once, no prompt
+    System.arraycopy(prompt, 0, p, 1, prompt.length);
+    sub(b, PXE_MENU_PROMPT, p);
+    b.write(255);
+    return b.toByteArray();
+  }
+
+  private static void sub(ByteArrayOutputStream b, int code, byte[] v) {
+    b.write(code);
+    b.write(v.length);
+    b.writeBytes(v);
+  }
+
+  /** The 128-byte BOOTP file field takes names up to 127 bytes; longer ones go only in option 67. */
+  private static String fileField(String bootFile) {
+    return bootFile.length() <= 127 ? bootFile : "";
+  }
+
+  private static DhcpPacket copy(DhcpPacket r, int ciaddr, int yiaddr, int siaddr, String sname, String file,
+      List<DhcpOption> o) {
+    return new DhcpPacket(r.op(), r.htype(), r.hlen(), r.hops(), r.xid(), r.secs(), r.flags(), ciaddr, yiaddr, siaddr,
+        r.giaddr(), r.chaddr(), sname, file, o);
+  }
+}

@@ -1,0 +1,83 @@
+package dev.pxebus.dhcp.lease;
+
+import static dev.pxebus.dhcp.lease.LeaseJournalFixtures.await;
+import static dev.pxebus.dhcp.lease.LeaseJournalFixtures.failure;
+import static dev.pxebus.dhcp.lease.LeaseJournalFixtures.lease;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pxebus.dhcp.lease.LeaseJournal.Options;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A write or fsync that fails: the records of that batch are not acknowledged, and no later record is harmed. */
+class LeaseJournalFaultTest {
+
+  @TempDir
+  Path dir;
+
+  private final ControlledChannel.Controls controls = new ControlledChannel.Controls();
+
+  @Test
+  void aFailedFsyncFailsItsBatchAndTheJournalGoesOn() throws Exception {
+    long lengthBefore;
+    try (LeaseJournal j = LeaseJournal.open(dir, Options.defaults(), controls.hooks())) {
+      await(j.append(lease("before", 1)));
+      lengthBefore = Files.size(LeaseJournalFixtures.onlyLog(dir));
+      controls.failForces.set(1);
+      Throwable t = failure(j.appendAll(List.of(lease("lost-1", 2), lease("lost-2", 3))));
+      assertAll(
+          () -> assertInstanceOf(IOException.class, t),
+          () -> assertTrue(t.getMessage().contains("2 records not made durable"), t.getMessage()),
+          () -> assertTrue(t.getMessage().contains("Input/output error"), t.getMessage()),
+          () -> assertEquals(lengthBefore, Files.size(LeaseJournalFixtures.onlyLog(dir)), "cut back"));
+      await(j.append(lease("after", 4)));
+      assertEquals(2, j.recordsWritten());
+    }
+    try (LeaseJournal j = LeaseJournal.open(dir, Options.defaults())) {
+      assertEquals(Map.of("before", lease("before", 1), "after", lease("after", 4)), j.recovered());
+    }
+  }
+
+  @Test
+  void aFailedWriteFailsItsBatchAndLeavesNoHalfRecordBehind() throws Exception {
+    try (LeaseJournal j = LeaseJournal.open(dir, Options.defaults(), controls.hooks())) {
+      await(j.append(lease("before", 1)));
+      controls.failWrites.set(1);
+      Throwable t = failure(j.append(lease("lost", 2)));
+      assertTrue(t.getMessage().contains("No space left on device"), t.getMessage());
+      await(j.append(lease("after", 3)));
+    }
+    try (LeaseJournal j = LeaseJournal.open(dir, Options.defaults())) {
+      // had the half-written record stayed, "after" would sit behind it and be cut off by recovery
+      assertEquals(Map.of("before", lease("before", 1), "after", lease("after", 3)), j.recovered());
+    }
+  }
+
+  @Test
+  void whenTheSegmentCannotBeCutBackEveryLaterAppendIsRefused() throws Exception {
+    try (LeaseJournal j = LeaseJournal.open(dir, Options.defaults(), controls.hooks())) {
+      await(j.append(lease("before", 1)));
+      controls.failForces.set(1);
+      controls.failTruncates.set(true);
+      failure(j.append(lease("lost", 2)));
+      CompletableFuture<Void> refused = j.append(lease("refused", 3));
+      Throwable t = failure(refused);
+      assertTrue(t.getMessage().contains("failed earlier and accepts no appends until restarted"), t.getMessage());
+      assertEquals(1, j.recordsWritten());
+    }
+    controls.failTruncates.set(false);
+    try (LeaseJournal j = LeaseJournal.open(dir, Options.defaults())) {
+      assertEquals(lease("before", 1), j.recovered().get("before"));
+      assertTrue(!j.recovered().containsKey("refused"));
+    }
+  }
+}
