@@ -1,0 +1,46 @@
+package dev.pxebus.dhcp.server;
+
+import dev.pxebus.events.Topics;
+import dev.pxebus.kafka.KraftBroker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * A real KRaft broker as its own process, so it can run inside a test's network namespace next to dhcp-service
+ * (the test JVM's loopback is not reachable from there). It also reads the lease and boot-event topics from the
+ * beginning and prints every record as {@code RECORD <topic> <key> <value>}, one line each, for the test to read.
+ *
+ * <pre>  BrokerProcess DATA-DIR PORT</pre>
+ */
+public final class BrokerProcess {
+  public static void main(String[] args) throws Exception {
+    Path data = Path.of(args[0]);
+    int port = Integer.parseInt(args[1]);
+    KraftBroker broker = KraftBroker.builder(data).host("127.0.0.1").brokerPort(port).controllerPort(port + 1).deleteOnClose(false).build()
+        .start();
+    System.out.println("READY " + broker.bootstrapServers());
+    System.out.flush();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+        "bootstrap.servers", broker.bootstrapServers(),
+        "group.id", "test-reader-" + System.nanoTime(),
+        "auto.offset.reset", "earliest",
+        "enable.auto.commit", "false",
+        "allow.auto.create.topics", "true"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      c.subscribe(List.of(Topics.DHCP_LEASES.name(), Topics.BOOT_EVENTS.name()));
+      while (true) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          String key = r.key() == null ? "-" : new String(r.key(), StandardCharsets.UTF_8);
+          String value = r.value() == null ? "-" : new String(r.value(), StandardCharsets.UTF_8).replace('\n', ' ');
+          System.out.println("RECORD " + r.topic() + " " + key + " " + value);
+        }
+        System.out.flush();
+      }
+    }
+  }
+}
