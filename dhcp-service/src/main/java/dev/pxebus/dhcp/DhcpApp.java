@@ -10,6 +10,7 @@ import dev.pxebus.dhcp.lease.Subnets;
 import dev.pxebus.dhcp.net.InterfaceAddress4;
 import dev.pxebus.dhcp.server.DhcpMetrics;
 import dev.pxebus.dhcp.server.DhcpServerVerticle;
+import dev.pxebus.dhcp.steer.BootTarget;
 import dev.pxebus.dhcp.steer.ReplicaSelector;
 import dev.pxebus.events.catalog.HostEvent;
 import java.util.Optional;
@@ -142,28 +143,9 @@ public final class DhcpApp implements RunningService {
 
   /** The least-loaded live TFTP replica, else the configured next server, else this server's own address. */
   private DhcpServerVerticle.Steering.Target target(int localAddress) {
-    List<TftpReplicaEvent> live = liveReplicas();
-    for (TftpReplicaEvent r : live) {
-      try {
-        int a = DhcpPacket.Ip4.parse(r.tftpAddress());
-        if (a != 0) {
-          String http = r.httpUrl() == null || r.httpUrl().isBlank() ? httpBase(a) : strip(r.httpUrl());
-          return new DhcpServerVerticle.Steering.Target(a, http);
-        }
-      } catch (IllegalArgumentException ignored) {
-        // a replica bound to a host name or 0.0.0.0 cannot be given as next-server; try the next
-      }
-    }
-    int next = config.serving().nextServer().map(DhcpPacket.Ip4::parse).orElse(localAddress);
-    return new DhcpServerVerticle.Steering.Target(next, httpBase(next));
-  }
-
-  private String httpBase(int server) {
-    return strip(config.serving().httpBase().replace("{server}", DhcpPacket.Ip4.text(server)));
-  }
-
-  private static String strip(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    BootTarget.Target t = BootTarget.choose(liveReplicas(), config.serving().nextServer().map(DhcpPacket.Ip4::parse),
+        localAddress, config.serving().httpBase());
+    return new DhcpServerVerticle.Steering.Target(t.server(), t.httpBase());
   }
 
   public List<LeaseRecord> activeLeases() {
