@@ -9,7 +9,7 @@ public final class BootFileSelector {
   /**
    * @param bootFile what goes into option 67 / the BOOTP {@code file} field
    * @param vendorClass option 60 to send back: {@code PXEClient} or {@code HTTPClient} (UEFI HTTP boot requires the
-   *     echo, UEFI spec 24.7.2)
+   *     echo, UEFI spec 24.7.2); in server mode only {@code HTTPClient} is sent (see {@link PxeReplies#withBootInfo})
    * @param reason why this file was chosen, for the logs and events
    */
   public record Choice(String bootFile, String vendorClass, String reason) {}
@@ -28,10 +28,15 @@ public final class BootFileSelector {
       return Optional.of(new Choice(expand(policy.ipxeScriptUrl().get(), server, httpBase), echo, "iPXE client: script"));
     }
     if (c.kind() == PxeClient.Kind.HTTP) {
+      // Only the architectures a URL is configured for (RFC 4578 §2.1 / IANA: 16 x64 HTTP, 19 ARM64 HTTP). The x64
+      // image handed to an x86 (15) or ARM32 (18) HTTP client is one its firmware refuses to load (PE machine type
+      // mismatch), so those get no boot file, like an unknown PXE architecture below.
       String url = switch (c.arch()) {
+        case PxeClient.ARCH_HTTP_X64, PxeClient.ARCH_EFI_BC, PxeClient.ARCH_EFI_X64 -> policy.httpBootUrl();
         case PxeClient.ARCH_HTTP_ARM64, PxeClient.ARCH_EFI_ARM64 -> policy.httpBootUrlArm64();
-        default -> policy.httpBootUrl();
+        default -> null;
       };
+      if (url == null || url.isEmpty()) return Optional.empty();
       return Optional.of(new Choice(expand(url, server, httpBase), echo, "UEFI HTTP boot, arch " + c.arch()));
     }
     String file = switch (c.arch()) {

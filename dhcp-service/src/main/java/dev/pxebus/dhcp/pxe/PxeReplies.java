@@ -27,15 +27,25 @@ public final class PxeReplies {
   static final int PXE_BOOT_ITEM = 71;
   /** iPXE option 175.176: do not wait for proxyDHCP offers (saves iPXE about 3 s per DHCP). */
   static final int IPXE_NO_PROXYDHCP = 176;
+  private static final String PXE_CLIENT = "PXEClient";
+  private static final String HTTP_CLIENT = "HTTPClient";
 
   /**
-   * Server mode: adds next-server (siaddr), option 66/67 and the echoes a PXE client expects to an OFFER or ACK.
-   *
-   * @param proxyAlsoRunning whether a proxyDHCP may answer too; when not, iPXE is told not to wait for one
+   * Server mode: adds next-server (siaddr), option 66/67 and the echoes a PXE client expects to an OFFER or ACK; an
+   * iPXE client is also told (175.176) not to wait for proxyDHCP offers.
    */
   public static DhcpPacket withBootInfo(DhcpPacket reply, PxeClient c, BootFileSelector.Choice choice, int nextServer) {
     List<DhcpOption> o = new ArrayList<>(reply.options());
-    o.add(new DhcpOption(OptionCode.VENDOR_CLASS, choice.vendorClass().getBytes(StandardCharsets.US_ASCII)));
+    if (HTTP_CLIENT.equals(choice.vendorClass())) {
+      // UEFI HTTP boot takes an offer for an HTTP boot offer only with "HTTPClient" in option 60 (UEFI 2.x §24.7.2;
+      // EDK2 HttpBootParseDhcp4Packet). "PXEClient" is NOT echoed here: in an address-giving OFFER without PXE
+      // vendor options (43) it tells a PXE client that this DHCP server is its proxyDHCP too (PXE spec 2.1, proxyDHCP
+      // on the DHCP server), so EDK2 classifies it PxeOfferTypeDhcpBinl and asks siaddr:4011 for the file
+      // (PxeBcRetryBinlOffer) — a steered TFTP replica has no boot server there, nor does pxebus with
+      // boot-server-port 0, and the boot fails (legacy ROMs: PXE-E55). dnsmasq's server-mode OFFER/ACK carried no
+      // option 60 and every client in captures/ booted from siaddr + file name.
+      o.add(new DhcpOption(OptionCode.VENDOR_CLASS, choice.vendorClass().getBytes(StandardCharsets.US_ASCII)));
+    }
     o.add(new DhcpOption(OptionCode.TFTP_SERVER_NAME, Ip4.text(nextServer).getBytes(StandardCharsets.US_ASCII)));
     o.add(new DhcpOption(OptionCode.BOOTFILE_NAME, choice.bootFile().getBytes(StandardCharsets.US_ASCII)));
     c.uuid().ifPresent(u -> o.add(new DhcpOption(OptionCode.CLIENT_UUID, u)));
@@ -45,18 +55,37 @@ public final class PxeReplies {
 
   /** proxyDHCP OFFER on port 67: boot information only, yiaddr 0 — the network's own DHCP gives the address. */
   public static DhcpPacket proxyOffer(DhcpPacket req, PxeClient c, int serverIp, int nextServer) {
+    return proxyOffer(req, c, Optional.empty(), serverIp, nextServer);
+  }
+
+  /**
+   * proxyDHCP OFFER on port 67, as {@link #proxyOffer(DhcpPacket, PxeClient, int, int)}; for a UEFI HTTP boot client
+   * ({@code HTTPClient}) the chosen URL goes into the offer itself.
+   *
+   * @param choice the client's boot file; used for HTTP boot clients only (PXE clients get theirs on port 4011)
+   */
+  public static DhcpPacket proxyOffer(DhcpPacket req, PxeClient c, Optional<BootFileSelector.Choice> choice,
+      int serverIp, int nextServer) {
+    // UEFI HTTP boot has no port-4011 step: a proxy offer is usable only as "HTTPClient" in option 60 with the boot
+    // URI (option 67 or the file field); EDK2 HttpBootParseDhcp4Packet drops any other proxy offer (yiaddr 0) and
+    // one without a URI (UEFI 2.x §24.7.2, HttpOfferTypeProxyIpUri).
+    Optional<BootFileSelector.Choice> http = choice.filter(ch -> c.kind() == PxeClient.Kind.HTTP);
     List<DhcpOption> o = new ArrayList<>();
     o.add(new DhcpOption(OptionCode.MESSAGE_TYPE, new byte[] {(byte) MessageType.OFFER.value()}));
     o.add(new DhcpOption(OptionCode.SERVER_ID, Ip4.bytes(serverIp)));
-    o.add(new DhcpOption(OptionCode.VENDOR_CLASS, "PXEClient".getBytes(StandardCharsets.US_ASCII)));
+    String vendorClass = http.map(BootFileSelector.Choice::vendorClass).orElse(PXE_CLIENT);
+    o.add(new DhcpOption(OptionCode.VENDOR_CLASS, vendorClass.getBytes(StandardCharsets.US_ASCII)));
     c.uuid().ifPresent(u -> o.add(new DhcpOption(OptionCode.CLIENT_UUID, u)));
+    http.ifPresent(ch -> o.add(new DhcpOption(OptionCode.BOOTFILE_NAME,
+        ch.bootFile().getBytes(StandardCharsets.US_ASCII))));
     if (c.arch() == PxeClient.ARCH_BIOS && !c.ipxe()) {
       // A BIOS PXE ROM needs a boot-server list and a menu to go on to the 4011 exchange (PXE spec 2.1 §2.2.5):
       // discovery control 3 = no broadcast or multicast discovery, use the list; one server of type 0x8000.
       o.add(new DhcpOption(OptionCode.VENDOR_SPECIFIC, pxeMenu(serverIp)));
     }
     return new DhcpPacket(DhcpPacket.BOOTREPLY, req.htype(), req.hlen(), 0, req.xid(), 0,
-        req.flags() | DhcpPacket.FLAG_BROADCAST, 0, 0, nextServer, req.giaddr(), req.chaddr(), "", "", o);
+        req.flags() | DhcpPacket.FLAG_BROADCAST, 0, 0, nextServer, req.giaddr(), req.chaddr(), "",
+        http.map(ch -> fileField(ch.bootFile())).orElse(""), o);
   }
 
   /** PXE boot-server ACK (port 4011): the boot file in the BOOTP file field, the server in sname and siaddr. */

@@ -16,6 +16,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * (the test JVM's loopback is not reachable from there). It also reads the lease and boot-event topics from the
  * beginning and prints every record as {@code RECORD <topic> <key> <value>}, one line each, for the test to read.
  *
+ * <p>Lines on its standard input {@code PUBLISH <topic> <key> <value>} are produced to the broker, so a test can
+ * put events on the topics dhcp-service reads (replica announcements, catalog hosts).
+ *
  * <pre>  BrokerProcess DATA-DIR PORT</pre>
  */
 public final class BrokerProcess {
@@ -24,6 +27,28 @@ public final class BrokerProcess {
     int port = Integer.parseInt(args[1]);
     KraftBroker broker = KraftBroker.builder(data).host("127.0.0.1").brokerPort(port).controllerPort(port + 1).deleteOnClose(false).build()
         .start();
+    org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
+            "acks", "all"), new org.apache.kafka.common.serialization.ByteArraySerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer());
+    Thread input = new Thread(() -> {
+      try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+          StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          String[] p = line.split(" ", 4);
+          if (p.length != 4 || !p[0].equals("PUBLISH")) continue;
+          producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(p[1],
+              p[2].getBytes(StandardCharsets.UTF_8), p[3].getBytes(StandardCharsets.UTF_8))).get();
+          System.out.println("PUBLISHED " + p[1] + " " + p[2]);
+          System.out.flush();
+        }
+      } catch (Exception e) {
+        System.out.println("PUBLISH FAILED " + e);
+      }
+    }, "publish-from-stdin");
+    input.setDaemon(true);
+    input.start();
     System.out.println("READY " + broker.bootstrapServers());
     System.out.flush();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(

@@ -3,7 +3,14 @@ package dev.pxebus.dhcp.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pxebus.events.Envelope;
+import dev.pxebus.events.EventCodec;
+import dev.pxebus.events.Topics;
+import dev.pxebus.events.catalog.HostEvent;
+import dev.pxebus.events.replica.TftpReplicaEvent;
 import dev.pxebus.testing.Await;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import dev.pxebus.testing.Netns;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +73,7 @@ class DhcpEventsTest {
         "dhcp.pool", "10.253.30.100-10.253.30.150",
         "dhcp.journal-dir", dir.resolve("journal").toString()));
     Path script = dir.resolve("udhcpc.sh");
-    Files.writeString(script, "#!/bin/sh\necho \"EVENT $1 ip=$ip boot_file=$boot_file\"\n");
+    Files.writeString(script, "#!/bin/sh\necho \"EVENT $1 ip=$ip siaddr=$siaddr boot_file=$boot_file\"\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
 
     String first = "52:54:00:aa:30:01";
@@ -76,6 +83,29 @@ class DhcpEventsTest {
         () -> "events of " + first + " never arrived:\n" + DhcpProcess.read(brokerLog));
     assertEquals(1, attempts(brokerLog, first).size(), "one boot attempt id joins the four steps: "
         + attempts(brokerLog, first));
+
+    // A tftp-service replica announces itself: PXE clients are now sent to it (next-server, HTTP base).
+    TftpReplicaEvent replica = new TftpReplicaEvent("replica-77", "host-77", "10.253.30.77", 69,
+        "http://10.253.30.77:8069", 0, 0, false, Instant.now());
+    String json = new String(EventCodec.get().encode(Envelope.of("tftp-service", replica)), StandardCharsets.UTF_8)
+        .replace('\n', ' ');
+    publish(kafka, Topics.TFTP_REPLICAS.name(), "replica-77", json);
+    Await.until(T, () -> DhcpProcess.read(brokerLog).contains("PUBLISHED " + Topics.TFTP_REPLICAS.name()),
+        () -> "announcement not published:\n" + DhcpProcess.read(brokerLog));
+    Await.until(T, () -> dhcp.health().contains("replica-77"), () -> "dhcp-service never saw the replica: "
+        + dhcp.health());
+    Netns.Result steered = udhcpcResult("52:54:00:aa:30:03", script);
+    assertTrue(steered.output().contains("siaddr=10.253.30.77 boot_file=pxelinux.0"), steered.output());
+
+    // A host in the catalog with a reserved address gets it.
+    HostEvent host = new HostEvent("52:54:00:aa:30:60", "fixed-60", Map.of(), "10.253.30.60", null, false, 1,
+        Instant.now());
+    String hostJson = new String(EventCodec.get().encode(Envelope.of("catalog-service", host)), StandardCharsets.UTF_8)
+        .replace('\n', ' ');
+    publish(kafka, Topics.CATALOG_HOSTS.name(), "52:54:00:aa:30:60", hostJson);
+    Await.until(T, () -> dhcp.health().replace(" ", "").contains("\"reservations\":1"), () -> "reservation not seen: " + dhcp.health());
+    Netns.Result fixed = udhcpcResult("52:54:00:aa:30:60", script);
+    assertTrue(fixed.output().contains("EVENT bound ip=10.253.30.60 "), fixed.output());
 
     // The broker dies; the next client is served all the same, and its events wait in the buffer.
     kafka.destroyForcibly().waitFor();
@@ -90,11 +120,22 @@ class DhcpEventsTest {
   }
 
   private void udhcpc(String mac, Path script, DhcpProcess dhcp) {
+    Netns.Result r = udhcpcResult(mac, script);
+    assertTrue(r.output().contains("EVENT bound ip=10.253.30."), mac + ": " + r.output() + "\n" + dhcp.log());
+  }
+
+  /** Asks the broker process to produce a record (its standard input stays open for the next one). */
+  private static void publish(Process broker, String topic, String key, String value) throws java.io.IOException {
+    var w = broker.getOutputStream();
+    w.write(("PUBLISH " + topic + " " + key + " " + value + "\n").getBytes(StandardCharsets.UTF_8));
+    w.flush();
+  }
+
+  private Netns.Result udhcpcResult(String mac, Path script) {
     cli.exec(T, "ip", "link", "set", "ec0", "address", mac).assertOk();
     cli.exec(T, "ip", "link", "set", "ec0", "up").assertOk();
-    Netns.Result r = cli.exec(T, "busybox", "udhcpc", "-i", "ec0", "-f", "-q", "-n", "-t", "4", "-T", "2", "-s",
-        script.toString(), "-V", "PXEClient:Arch:00000:UNDI:002001");
-    assertTrue(r.output().contains("EVENT bound ip=10.253.30."), mac + ": " + r.output() + "\n" + dhcp.log());
+    return cli.exec(T, "busybox", "udhcpc", "-i", "ec0", "-f", "-q", "-n", "-t", "4", "-T", "2", "-s",
+        script.toString(), "-V", "PXEClient:Arch:00000:UNDI:002001", "-x", "0x5d:0000");
   }
 
   private static List<String> records(Path log, String topic, String mac) {

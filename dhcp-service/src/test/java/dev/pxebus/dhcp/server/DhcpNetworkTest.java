@@ -65,6 +65,19 @@ class DhcpNetworkTest {
     Netns[] n = relayed();
     DhcpProcess dhcp = server(n[0], "rs0", "10.254.7.10-10.254.7.250/24,10.253.1.100-10.253.1.200",
         dir.resolve("journal"));
+    // Bad packets first: each is logged, counted and dropped, and the server goes on.
+    for (String junk : List.of("x", "not a dhcp packet at all", "\\x01\\x01\\x06\\x00".repeat(70))) {
+      n[1].exec(T, "bash", "-c", "printf '" + junk + "' > /dev/udp/10.253.1.1/67").assertOk();
+    }
+    dev.pxebus.testing.Await.until(T, () -> malformed(dhcp.metrics()) >= 3,
+        () -> "malformed packets not counted:\n" + dhcp.metrics());
+    // perfdhcp's own packets, captured here: each decodes and re-encodes byte for byte.
+    Path pcap = dir.resolve("perfdhcp.pcap");
+    Path tcpdumpLog = dir.resolve("tcpdump.log");
+    Process capture = n[1].start(tcpdumpLog, "tcpdump", "-i", "rc0", "-U", "-n", "-w", pcap.toString(), "udp",
+        "port", "67");
+    dev.pxebus.testing.Await.until(T, () -> DhcpProcess.read(tcpdumpLog).contains("listening on"),
+        () -> "tcpdump did not start: " + DhcpProcess.read(tcpdumpLog));
     // perfdhcp acts as a relay: giaddr = its address, from port 67; 100 new clients a second for 3 s, out of 240.
     Netns.Result r = n[1].exec(T, "perfdhcp", "-4", "-l", "10.254.7.2", "-r", "100", "-R", "240", "-p", "3",
         "10.253.1.1");
@@ -76,6 +89,29 @@ class DhcpNetworkTest {
     assertEquals(List.of(0L, 0L), counts(out, "drops"), out);
     assertEquals(List.of(0L, 0L), counts(out, "non unique addresses"), out);
     assertTrue(dhcp.metrics().contains("pxebus_dhcp_sent_total{"), "sent counted");
+    capture.destroy();
+    capture.waitFor();
+    int discovers = 0;
+    int requests = 0;
+    for (dev.pxebus.dhcp.codec.Pcap.Udp u : dev.pxebus.dhcp.codec.Pcap.udpDatagrams(Files.readAllBytes(pcap), true)) {
+      if (!u.src().equals("10.254.7.2") || u.dstPort() != 67 || u.payload().length < 240) continue;
+      dev.pxebus.dhcp.codec.DhcpPacket p = dev.pxebus.dhcp.codec.DhcpCodec.decode(u.payload());
+      assertEquals("10.254.7.2", dev.pxebus.dhcp.codec.DhcpPacket.Ip4.text(p.giaddr()), "perfdhcp relays");
+      // perfdhcp sends less than BOOTP's 300 bytes; the encoder pads to 300 (RFC 1542 §2.1), so compare padded.
+      byte[] padded = java.util.Arrays.copyOf(u.payload(), Math.max(300, u.payload().length));
+      assertTrue(java.util.Arrays.equals(padded, dev.pxebus.dhcp.codec.DhcpCodec.encode(p)),
+          () -> "perfdhcp packet re-encodes byte for byte: " + p + "\n in:  " + java.util.HexFormat.of()
+              .formatHex(u.payload()) + "\n out: " + java.util.HexFormat.of().formatHex(
+              dev.pxebus.dhcp.codec.DhcpCodec.encode(p)));
+      if (p.messageType() == dev.pxebus.dhcp.codec.MessageType.DISCOVER) discovers++;
+      if (p.messageType() == dev.pxebus.dhcp.codec.MessageType.REQUEST) requests++;
+    }
+    assertTrue(discovers >= 200 && requests >= 200, discovers + " DISCOVERs, " + requests + " REQUESTs captured");
+  }
+
+  private static double malformed(String metrics) {
+    return metrics.lines().filter(l -> l.startsWith("pxebus_dhcp_malformed_total")).mapToDouble(
+        l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   private static List<Long> counts(String perfdhcp, String label) {
