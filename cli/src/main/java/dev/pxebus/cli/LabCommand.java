@@ -43,7 +43,7 @@ final class LabCommand implements Callable<Integer> {
       description = "proxy (default: boot information only) or server (hands out addresses)")
   String dhcpMode;
 
-  @Option(names = "--interface", description = "network interface dhcp-service serves (required for --dhcp-mode server)")
+  @Option(names = "--interface", description = "network interfaces dhcp-service serves, comma-separated (required for --dhcp-mode server; proxy mode: default every interface with IPv4, none = answer no DHCP)")
   String iface;
 
   @Option(names = "--pool", description = "address range handed out in server mode, e.g. 10.0.0.100-10.0.0.199")
