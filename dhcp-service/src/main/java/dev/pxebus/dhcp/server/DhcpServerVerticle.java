@@ -238,17 +238,15 @@ public final class DhcpServerVerticle extends VerticleBase {
     MessageType type = req.messageType();
     if (type == MessageType.DISCOVER) {
       Steering.Target t = target(ifa);
-      DhcpPacket offer = PxeReplies.proxyOffer(req, c, ifa.address(), t.server());
-      if (c.arch() != PxeClient.ARCH_BIOS || c.ipxe()) {
-        // Clients that take the file from the offer need no 4011 exchange; EDK2 and iPXE still ask there if
-        // they want, and get the same answer.
-        Optional<BootFileSelector.Choice> choice = BootFileSelector.select(c, serving.bootPolicy(),
-            LeaseService.mac(req), Ip4.text(t.server()), t.httpBase());
-        if (choice.isEmpty()) {
-          drop(req, "no boot file configured for architecture " + c.arch());
-          return;
-        }
+      Optional<BootFileSelector.Choice> choice = BootFileSelector.select(c, serving.bootPolicy(),
+          LeaseService.mac(req), Ip4.text(t.server()), t.httpBase());
+      if (choice.isEmpty()) {
+        drop(req, "no boot file configured for architecture " + c.arch());
+        return;
       }
+      // PXE clients take the file from the 4011 exchange (or the menu for BIOS ROMs); UEFI HTTP boot has no 4011
+      // step, so its URL goes in the offer itself.
+      DhcpPacket offer = PxeReplies.proxyOffer(req, c, choice, ifa.address(), t.server());
       ReplyRouting.Destination dest = req.giaddr() != 0
           ? new ReplyRouting.Destination(req.giaddr(), ReplyRouting.SERVER_PORT, false)
           : new ReplyRouting.Destination(ReplyRouting.BROADCAST, serving.clientPort(), true);

@@ -41,6 +41,19 @@ final class Captured {
     return new Frame(capture, frame, DhcpPacket.Ip4.parse(udp.src()), udp.srcPort(), udp.dstPort(), p);
   }
 
+  /** Every BOOTREQUEST the firmware sent in a capture. */
+  static List<Frame> requests(String capture) {
+    List<Frame> out = new ArrayList<>();
+    for (Pcap.Udp u : udpDatagrams(capture)) {
+      if (u.dstPort() != 67 && u.dstPort() != 4011) continue;
+      DhcpPacket p = DhcpCodec.decode(u.payload());
+      if (p.op() == DhcpPacket.BOOTREQUEST) {
+        out.add(new Frame(capture, u.frame(), DhcpPacket.Ip4.parse(u.src()), u.srcPort(), u.dstPort(), p));
+      }
+    }
+    return out;
+  }
+
   static DhcpPacket packet(String capture, int frame, MessageType expected) {
     return frame(capture, frame, expected).packet();
   }
