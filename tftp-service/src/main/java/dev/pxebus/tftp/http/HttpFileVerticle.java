@@ -141,6 +141,9 @@ public final class HttpFileVerticle extends VerticleBase {
     Exchange ex = new Exchange(req);
     if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
       ex.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD");
+      // A request this server does not read to its end (a POST or PUT body) leaves the connection in no state to
+      // reuse: close it after the answer (RFC 9112 §9.6), so the client's next request goes on a fresh one.
+      ex.response().putHeader(HttpHeaders.CONNECTION, "close");
       error(ex, 405, "method not allowed");
       return;
     }
