@@ -193,14 +193,13 @@ final class TransferDriver {
   }
 
   /**
-   * The client sent its request again from the same port: its first answer was lost. While the OACK is still
-   * unacknowledged, send it again at once (from this transfer's port) instead of starting a second transfer;
-   * otherwise the transfer is already flowing and the duplicate is ignored.
+   * The client sent its request again from the same port: its first answer was lost. It is this transfer's event,
+   * not a second transfer: while the OACK is unacknowledged the engine sends it again at once (from this transfer's
+   * port) and restarts its timer; once DATA flows the duplicate changes nothing.
    */
   void duplicateRequest() {
-    if (ended || transfer.state() != ReadTransfer.State.AWAITING_OACK_ACK || oack.isEmpty()) return;
-    metrics.retransmission();
-    write(Unpooled.wrappedBuffer(TftpCodec.encode(new TftpPacket.OptionAck(oack))), peer);
+    if (ended) return;
+    apply(transfer.onRequestRepeated(System.nanoTime()));
   }
 
   String peerKey() {

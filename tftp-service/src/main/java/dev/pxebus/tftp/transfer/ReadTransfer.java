@@ -20,7 +20,9 @@ import java.util.OptionalLong;
  * <ul>
  *   <li>With an OACK, it is sent first and DATA starts when ACK 0 arrives (RFC 2347). ERROR 8 in answer to the OACK
  *       ends the transfer as {@link Outcome.AbortedAfterOack} (EDK2's tsize probe), any other ERROR as
- *       {@link Outcome.ClientError}.</li>
+ *       {@link Outcome.ClientError}. A repeated request ({@link #onRequestRepeated}) is answered with the OACK at
+ *       once; the timer resends it only after two of the client's own retransmission periods (see
+ *       {@link #OACK_RETRANSMIT_FLOOR_NANOS}).</li>
  *   <li>Blocks are numbered by a 64-bit index internally; on the wire the number rolls over from 65535 to 0 (as
  *       tftp-hpa, atftp and curl do), and an ACK's 16-bit number is read relative to the window, so transfers of any
  *       length work.</li>
@@ -39,6 +41,12 @@ import java.util.OptionalLong;
  *       measured from the newest block it acknowledges that was sent only once (Karn's rule per block); restarted
  *       whenever an ACK makes progress; on expiry the whole unacknowledged window (or the OACK) is resent and the
  *       timeout doubled, until the next sample. The client's {@code timeout} option caps it.</li>
+ *   <li>From the second expiry in a row on, the burst starts with the block after the last one sent (a probe, up to
+ *       {@link #MAX_PROBES} beyond the window). A receiver that has the whole window and whose ACK and re-ACK were
+ *       both lost can take only that block: atftp 0.8.0 answers only the first unexpected block with an ACK and
+ *       then ignores unexpected blocks until the expected one comes, and every ignored block also restarts its
+ *       timer, so resending the window alone would never get an answer. Receivers missing a block of the window
+ *       find it behind the probe, as before.</li>
  *   <li>It gives up ({@link Outcome.TimedOut}) when the oldest unacknowledged packet has been retransmitted
  *       {@link RetransmitPolicy#maxRetransmits()} times and {@link RetransmitPolicy#giveUpAfter()} has passed with no
  *       progress.</li>
@@ -48,13 +56,27 @@ public final class ReadTransfer {
   /** Where the transfer is. */
   public enum State { NEW, AWAITING_OACK_ACK, SENDING, FINISHED }
 
+  /** The client's retransmission timeout when it names none: atftp's, tftp-hpa's and curl's default. */
+  public static final long DEFAULT_CLIENT_TIMEOUT_NANOS = 5_000_000_000L;
+
+  private static final long SECOND_NANOS = 1_000_000_000L;
+  /** Upper bound of the OACK timer, whatever the client's timeout (RFC 6298 §2.5's 60 s). */
+  private static final long OACK_RETRANSMIT_CEILING_NANOS = 60 * SECOND_NANOS;
+
   /**
    * The OACK is resent on a slow timer only. Every client retransmits its own last packet: a lost OACK brings the
-   * RRQ again (the server answers that duplicate with the OACK at once, from the same port) and a lost ACK 0 brings
-   * ACK 0 again. A prompt timer resend only adds a duplicate OACK, which some clients (atftp) treat as fatal; so it
-   * waits longer than their retransmission timeout (atftp's default is 5 s).
+   * RRQ again (answered with the OACK at once, from the same port, see {@link #onRequestRepeated}) and a lost ACK 0
+   * brings ACK 0 again. A timer resend can only add a second OACK, which atftp treats as fatal ("unexpected OACK":
+   * ERROR, abort) — also when it is the answer to a lost ACK 0 whose first retransmission was lost as well. So the
+   * timer waits out two of the client's retransmission periods and a second: 11 s for the 5 s period of atftp,
+   * tftp-hpa and curl ({@link #DEFAULT_CLIENT_TIMEOUT_NANOS}), or twice the client's {@code timeout} option and a
+   * second (RFC 2349; at most 60 s). A client that does not repeat ACK 0 still gets the OACK again well within a
+   * patient reader's limit (GRUB gives up reading after about 32 s).
    */
-  public static final long OACK_RETRANSMIT_FLOOR_NANOS = 6_000_000_000L;
+  public static final long OACK_RETRANSMIT_FLOOR_NANOS = oackRetransmitNanos(DEFAULT_CLIENT_TIMEOUT_NANOS);
+
+  /** Blocks a transfer may send beyond its window as probes, while no ACK comes (see the class comment). */
+  public static final int MAX_PROBES = 8;
 
   private static final long NOT_TIMED = -1;
   private static final long NEVER = Long.MIN_VALUE;
@@ -68,6 +90,7 @@ public final class ReadTransfer {
   private final int window;
   private final long lastIndex;
   private final long giveUpAfterNanos;
+  private final long oackRetransmitNanos;
 
   private State state = State.NEW;
   /** Highest block index the client has acknowledged (cumulative); 0 before any. */
@@ -81,10 +104,10 @@ public final class ReadTransfer {
   /** When the OACK went out, while it can still give an RTT sample (sent once, not yet acknowledged). */
   private long oackSentAt = NOT_TIMED;
   /**
-   * For the blocks in flight, (acked, sentHigh] — at most a window — by index modulo the window: when each was first
-   * sent and whether it was sent again. An ACK yields an RTT sample from the newest block it acknowledges that went
-   * out only once (Karn's rule, applied per block as Linux TCP does), so losses elsewhere in a window do not starve
-   * the estimator.
+   * For the blocks in flight, (acked, sentHigh] — at most a window and its probes — by index modulo that: when each
+   * was first sent and whether it was sent again. An ACK yields an RTT sample from the newest block it acknowledges
+   * that went out only once (Karn's rule, applied per block as Linux TCP does), so losses elsewhere in a window do
+   * not starve the estimator.
    */
   private final long[] sentAt;
   private final boolean[] resent;
@@ -127,7 +150,9 @@ public final class ReadTransfer {
     this.window = options.windowsize();
     this.lastIndex = size / blksize + 1;
     this.giveUpAfterNanos = policy.giveUpAfter().toNanos();
-    int slots = (int) Math.min(window, lastIndex);
+    this.oackRetransmitNanos = oackRetransmitNanos(options.timeoutSeconds().isPresent()
+        ? options.timeoutSeconds().getAsInt() * SECOND_NANOS : DEFAULT_CLIENT_TIMEOUT_NANOS);
+    int slots = (int) Math.min((long) window + MAX_PROBES, lastIndex);
     this.sentAt = new long[slots];
     this.resent = new boolean[slots];
   }
@@ -207,6 +232,25 @@ public final class ReadTransfer {
     return armed(out, now);
   }
 
+  /**
+   * The client sent its request again from the same port: it never got the OACK. The OACK goes again at once, and
+   * its timer starts over: the client has an OACK now, and if its ACK 0 is lost it repeats that itself, while an OACK
+   * from the old timer would reach it as a second one (fatal to atftp). While DATA flows, a late duplicate of the
+   * request changes nothing (DATA 1 answers it; the timer resends that).
+   */
+  public Step onRequestRepeated(long now) {
+    if (state == State.FINISHED) return ended();
+    requireStarted();
+    lastEventAt = now;
+    if (state != State.AWAITING_OACK_ACK) return unchanged("repeated request while sending");
+    List<Transmission> out = new ArrayList<>();
+    out.add(new SendOack(oack.orElseThrow(), true));
+    packetsSent++;
+    retransmissions++;
+    oackSentAt = NOT_TIMED; // Karn: the ACK 0 could answer either copy
+    return armed(out, now);
+  }
+
   /** An ERROR from the client: the transfer ends (RFC 1350 §7: no retransmission, no reply). */
   public Step onError(ErrorCode code, String message, long now) {
     if (state == State.FINISHED) return ended();
@@ -241,8 +285,13 @@ public final class ReadTransfer {
       retransmissions++;
       oackSentAt = NOT_TIMED; // Karn: the ACK 0 could answer either copy
     } else {
-      resendBurst(acked + 1, sentHigh, now);
-      sendRange(acked + 1, sentHigh, now, out);
+      long resendTo = sentHigh;
+      if (retransmitsOfOldest >= 2 && sentHigh < lastIndex && sentHigh - acked < (long) window + MAX_PROBES) {
+        // The last burst drew no ACK at all: perhaps the client has everything and waits, deaf, for the next block.
+        sendRange(sentHigh + 1, sentHigh + 1, now, out);
+      }
+      resendBurst(acked + 1, resendTo, now);
+      sendRange(acked + 1, resendTo, now, out);
     }
     return armed(out, now);
   }
@@ -288,6 +337,11 @@ public final class ReadTransfer {
     long ackedBytes = acked >= lastIndex ? size : Math.min(size, acked * blksize);
     return new TransferStats(packetsSent, retransmissions, payloadBytesSent, ackedBytes, timeouts, rollbacks,
         duplicateAcks, unexpectedAcks, rtt.samples(), rtt.srttNanos(), rtt.rtoNanos(), lastEventAt - startedAt);
+  }
+
+  /** The OACK timer for a client retransmitting every {@code clientTimeoutNanos}: see the floor's comment. */
+  private static long oackRetransmitNanos(long clientTimeoutNanos) {
+    return Math.min(2 * clientTimeoutNanos + SECOND_NANOS, OACK_RETRANSMIT_CEILING_NANOS);
   }
 
   private void sendRange(long from, long to, long now, List<Transmission> out) {
@@ -343,7 +397,7 @@ public final class ReadTransfer {
 
   private Step armed(List<Transmission> out, long now) {
     long timeout = rtt.rtoNanos();
-    if (state == State.AWAITING_OACK_ACK) timeout = Math.max(timeout, OACK_RETRANSMIT_FLOOR_NANOS);
+    if (state == State.AWAITING_OACK_ACK) timeout = Math.max(timeout, oackRetransmitNanos);
     deadline = now + timeout;
     return new Step(out, OptionalLong.of(deadline), Optional.empty(), Optional.empty());
   }

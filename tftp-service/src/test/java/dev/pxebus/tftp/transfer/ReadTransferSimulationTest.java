@@ -4,6 +4,7 @@ import static dev.pxebus.tftp.transfer.Simulation.MS;
 import static dev.pxebus.tftp.transfer.Simulation.S;
 import static dev.pxebus.tftp.transfer.Simulation.US;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -240,6 +241,87 @@ class ReadTransferSimulationTest {
     classic.assertClientGotEverything(file.crc(), file.size());
     assertTrue(adaptive.elapsed() * 5 <= classic.elapsed(),
         "adaptive " + adaptive.elapsed() / 1e6 + " ms vs fixed 1 s timer " + classic.elapsed() / 1e6 + " ms");
+  }
+
+  // --- atftp 0.8.0, whose packet sequences under loss the namespace test met (TftpNetworkTest)
+
+  @Test
+  void atftpWhoseWindowAckAndExtraAckAreBothLostIsSentTheNextBlock() throws IOException {
+    SyntheticSource file = new SyntheticSource(256 * 1024);
+    Simulation sim = transfer(file, "blksize=1468 windowsize=8").likeAtftp();
+    // ACK 8 lost; the timer resends 1..8; atftp answers DATA 1 with one extra ACK 8, lost too, and ignores the rest.
+    // From then on it takes only DATA 9: resending 1..8 every RTO keeps its own 5 s timer from ever firing.
+    sim.drop = p -> p.isAck(8) && p.copy() <= 2;
+    sim.run();
+    sim.assertClientGotEverything(file.crc(), file.size());
+    assertInstanceOf(Outcome.Completed.class, sim.outcome());
+    assertTrue(sim.elapsed() < 1 * S, "repaired at the server's pace, not atftp's 5 s: " + sim.elapsed() / 1e6 + " ms");
+  }
+
+  @Test
+  void atftpLockStepWhoseAckAndExtraAckAreBothLostIsSentTheNextBlock() throws IOException {
+    SyntheticSource file = new SyntheticSource(256 * 1024);
+    Simulation sim = transfer(file, "blksize=1468").likeAtftp();
+    sim.drop = p -> p.isAck(5) && p.copy() <= 2;
+    sim.run();
+    sim.assertClientGotEverything(file.crc(), file.size());
+    assertInstanceOf(Outcome.Completed.class, sim.outcome());
+    assertTrue(sim.elapsed() < 1 * S, "repaired at the server's pace: " + sim.elapsed() / 1e6 + " ms");
+  }
+
+  @Test
+  void atftpWhoseOackAndThenAck0AreLostSeesOnlyOneOack() throws IOException {
+    SyntheticSource file = new SyntheticSource(256 * 1024);
+    Simulation sim = transfer(file, "blksize=1468 windowsize=8").likeAtftp();
+    // OACK lost: atftp repeats its RRQ after 5 s, the OACK answers it at once; that ACK 0 is lost, and atftp repeats
+    // ACK 0 5 s later. An OACK from the server's timer in between would be atftp's second: "unexpected OACK".
+    sim.drop = p -> p.isOack() && p.copy() == 1 || p.isAck(0) && p.copy() == 1;
+    sim.run();
+    sim.assertClientGotEverything(file.crc(), file.size());
+    assertInstanceOf(Outcome.Completed.class, sim.outcome());
+    assertEquals(1, sim.oacksReceived);
+  }
+
+  @Test
+  void atftpWhoseAck0AndItsRetransmissionAreLostSeesOnlyOneOack() throws IOException {
+    SyntheticSource file = new SyntheticSource(256 * 1024);
+    Simulation sim = transfer(file, "blksize=1468 windowsize=8").likeAtftp();
+    sim.drop = p -> p.isAck(0) && p.copy() <= 2; // ACK 0 at 0 s and again at 5 s; the one at 10 s arrives
+    sim.run();
+    sim.assertClientGotEverything(file.crc(), file.size());
+    assertInstanceOf(Outcome.Completed.class, sim.outcome());
+    assertEquals(1, sim.oacksReceived);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+  void atftpWindowOf8At5PercentLossCompletes(int seed) throws IOException {
+    SyntheticSource file = new SyntheticSource(256 * 1024);
+    Simulation sim = transfer(file, "blksize=1468 windowsize=8").likeAtftp();
+    sim.drop = Simulation.randomLoss(0.05, seed);
+    sim.run();
+    sim.assertClientGotEverything(file.crc(), file.size());
+    assertFalse(sim.clientGaveUp);
+    assertCompletedOrFinalAckLost(sim, file.size() / 1468 + 1);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+  void atftpLockStepAt5PercentLossCompletes(int seed) throws IOException {
+    SyntheticSource file = new SyntheticSource(256 * 1024);
+    Simulation sim = transfer(file, "blksize=1468").likeAtftp();
+    sim.drop = Simulation.randomLoss(0.05, seed);
+    sim.run();
+    sim.assertClientGotEverything(file.crc(), file.size());
+    assertFalse(sim.clientGaveUp);
+    assertCompletedOrFinalAckLost(sim, file.size() / 1468 + 1);
+  }
+
+  /** atftp exits after its last ACK: when that is lost, the server retransmits into the void and gives up. */
+  private static void assertCompletedOrFinalAckLost(Simulation sim, long blocks) {
+    Outcome outcome = sim.outcome();
+    assertTrue(outcome instanceof Outcome.Completed || outcome instanceof Outcome.TimedOut t && t.index() == blocks,
+        "outcome " + outcome);
   }
 
   @Test

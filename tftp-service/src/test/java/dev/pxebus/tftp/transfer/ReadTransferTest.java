@@ -105,6 +105,46 @@ class ReadTransferTest {
   }
 
   @Test
+  void repeatedRequestIsAnsweredWithTheOackAtOnceAndRestartsItsTimer() {
+    // atftp: the OACK was lost, its RRQ comes again after 5 s. Its ACK 0 to this OACK may be lost too; then it
+    // repeats ACK 0 5 s later, and an OACK from the first timer (due at 11 s) would be its second: fatal.
+    ReadTransfer t = withOack(3000, 1432, 1);
+    t.start(T0);
+    long again = T0 + 5_000 * MS;
+    Step s = t.onRequestRepeated(again);
+    assertEquals(List.of(new SendOack(OACK, true)), s.transmissions());
+    assertEquals(again + ReadTransfer.OACK_RETRANSMIT_FLOOR_NANOS, s.deadline().getAsLong(), "timer started over");
+    assertEquals(List.of(), t.onTimer(T0 + ReadTransfer.OACK_RETRANSMIT_FLOOR_NANOS).transmissions(),
+        "the first deadline has no effect any more");
+    s = t.onAck(0, again + 5_000 * MS);
+    assertEquals(List.of(block(1, 1, 0, 1432, false)), s.transmissions());
+    assertEquals(0, t.stats().rttSamples(), "Karn: ACK 0 may answer either OACK");
+    assertEquals(1, t.stats().retransmissions());
+  }
+
+  @Test
+  void repeatedRequestWhileDataFlowsChangesNothing() {
+    ReadTransfer t = withOack(3000, 1432, 1);
+    t.start(T0);
+    long deadline = t.onAck(0, T0 + MS).deadline().getAsLong();
+    Step s = t.onRequestRepeated(T0 + 2 * MS);
+    assertEquals(List.of(), s.transmissions());
+    assertEquals(OptionalLong.of(deadline), s.deadline());
+    assertTrue(s.ignored().isPresent());
+  }
+
+  @Test
+  void oackTimerWaitsTwoOfTheClientsOwnTimeoutsAndASecond() {
+    assertEquals(11_000 * MS, ReadTransfer.OACK_RETRANSMIT_FLOOR_NANOS, "atftp's 5 s period, twice, and a second");
+    ReadTransfer two = new ReadTransfer(3000, new TransferOptions(512, 1, OptionalInt.of(2), OptionalLong.empty()),
+        Optional.of(OACK), RetransmitPolicy.DEFAULT);
+    assertEquals(T0 + 5_000 * MS, two.start(T0).deadline().getAsLong(), "timeout 2: ACK 0 repeated at 2 s and 4 s");
+    ReadTransfer slow = new ReadTransfer(3000, new TransferOptions(512, 1, OptionalInt.of(255), OptionalLong.empty()),
+        Optional.of(OACK), RetransmitPolicy.DEFAULT);
+    assertEquals(T0 + 60_000 * MS, slow.start(T0).deadline().getAsLong(), "at most 60 s");
+  }
+
+  @Test
   void error8AnsweringTheOackIsANormalAbort() {
     ReadTransfer t = withOack(173792, 1468, 4);
     t.start(T0);
@@ -171,15 +211,19 @@ class ReadTransferTest {
     ReadTransfer t = new ReadTransfer(5000, TransferOptions.DEFAULT, Optional.empty(), policy);
     long deadline = t.start(T0).deadline().getAsLong();
     long[] expectedIntervals = {400 * MS, 800 * MS, 1000 * MS}; // doubling, up to the 1 s ceiling
-    for (long interval : expectedIntervals) {
+    List<List<SendBlock>> expectedBursts = List.of(
+        List.of(block(1, 1, 0, 512, true)),
+        List.of(block(2, 2, 512, 512, false), block(1, 1, 0, 512, true)), // from the 2nd expiry on: a probe first
+        List.of(block(3, 3, 1024, 512, false), block(1, 1, 0, 512, true), block(2, 2, 512, 512, true)));
+    for (int i = 0; i < expectedIntervals.length; i++) {
       Step s = t.onTimer(deadline);
-      assertEquals(List.of(block(1, 1, 0, 512, true)), s.transmissions());
-      assertEquals(deadline + interval, s.deadline().getAsLong());
+      assertEquals(expectedBursts.get(i), s.transmissions());
+      assertEquals(deadline + expectedIntervals[i], s.deadline().getAsLong());
       deadline = s.deadline().getAsLong();
     }
     Step s = t.onTimer(deadline);
     assertEquals(Optional.of(new Outcome.TimedOut(1, 3, false)), s.outcome());
-    assertEquals(3, t.stats().retransmissions());
+    assertEquals(4, t.stats().retransmissions(), "block 1 three times, block 2 once");
     assertEquals(4, t.stats().timeouts());
   }
 
@@ -262,6 +306,59 @@ class ReadTransferTest {
     Step s = t.onTimer(deadline);
     assertEquals(List.of(1L, 2L, 3L, 4L), indexes(s));
     assertTrue(s.transmissions().stream().allMatch(Transmission::retransmission));
+  }
+
+  @Test
+  void secondUnansweredTimeoutSendsTheBlockAfterTheWindowFirst() {
+    // atftp has 1..4, its ACK 4 and its one extra ACK 4 (for the resent DATA 1) were lost; now it ignores 1..4 and
+    // takes only 5, after which the 1 behind it draws an ACK 5.
+    ReadTransfer t = withOack(100 * 512, 512, 4);
+    t.start(T0);
+    long deadline = t.onAck(0, T0 + MS).deadline().getAsLong();
+    Step s = t.onTimer(deadline);
+    assertEquals(List.of(1L, 2L, 3L, 4L), indexes(s), "first expiry: the window only");
+    s = t.onTimer(s.deadline().getAsLong());
+    assertEquals(List.of(block(5, 5, 2048, 512, false), block(1, 1, 0, 512, true), block(2, 2, 512, 512, true),
+        block(3, 3, 1024, 512, true), block(4, 4, 1536, 512, true)), s.transmissions());
+    s = t.onAck(5, s.deadline().getAsLong() - MS);
+    assertEquals(List.of(6L, 7L, 8L, 9L), indexes(s), "the window slides on from the probe");
+    assertTrue(s.transmissions().stream().noneMatch(Transmission::retransmission));
+    assertEquals(0, t.stats().rollbacks());
+  }
+
+  @Test
+  void ackOfTheWindowButNotTheProbeResendsTheProbeAtOnce() {
+    ReadTransfer t = withOack(100 * 512, 512, 4);
+    t.start(T0);
+    Step s = t.onTimer(t.onAck(0, T0 + MS).deadline().getAsLong());
+    s = t.onTimer(s.deadline().getAsLong()); // 5, then 1..4
+    s = t.onAck(4, s.deadline().getAsLong() - MS); // the probe was lost; the resent 1..4 drew the ACK
+    assertEquals(List.of(block(5, 5, 2048, 512, true), block(6, 6, 2560, 512, false), block(7, 7, 3072, 512, false),
+        block(8, 8, 3584, 512, false)), s.transmissions());
+  }
+
+  @Test
+  void probesStopAtMaxProbesBeyondTheWindowAndAtTheLastBlock() {
+    RetransmitPolicy keepGoing = RetransmitPolicy.DEFAULT.withMaxRetransmits(100).withGiveUpAfter(Duration.ZERO);
+    ReadTransfer t = new ReadTransfer(100 * 512, TransferOptions.of(512, 4), Optional.of(OACK), keepGoing);
+    t.start(T0);
+    long deadline = t.onAck(0, T0 + MS).deadline().getAsLong();
+    Step s = null;
+    for (int i = 0; i < 20; i++) {
+      s = t.onTimer(deadline);
+      deadline = s.deadline().getAsLong();
+    }
+    assertEquals(4 + ReadTransfer.MAX_PROBES, s.transmissions().size());
+    assertEquals(4L + ReadTransfer.MAX_PROBES, indexes(s).stream().mapToLong(Long::longValue).max().orElseThrow());
+
+    ReadTransfer shortFile = new ReadTransfer(5 * 512 + 10, TransferOptions.of(512, 4), Optional.of(OACK), keepGoing);
+    shortFile.start(T0);
+    deadline = shortFile.onAck(0, T0 + MS).deadline().getAsLong();
+    for (int i = 0; i < 5; i++) {
+      s = shortFile.onTimer(deadline);
+      deadline = s.deadline().getAsLong();
+    }
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), indexes(s), "no block after the last one");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.pxebus.tftp.codec.TftpPacket.Ack;
 import dev.pxebus.tftp.codec.TftpPacket.Data;
 import dev.pxebus.tftp.codec.TftpPacket.ErrorPacket;
 import dev.pxebus.tftp.codec.TftpPacket.OptionAck;
+import dev.pxebus.tftp.codec.TftpPacket.ReadRequest;
 import dev.pxebus.tftp.transfer.Transmission.SendBlock;
 import dev.pxebus.tftp.transfer.Transmission.SendOack;
 import java.io.IOException;
@@ -39,11 +40,23 @@ final class Simulation {
      *  re-ACK a duplicate, RFC 1350). */
     ACK_UNEXPECTED,
     /** Ignores unexpected blocks; only its own timer re-ACKs. */
-    QUIET
+    QUIET,
+    /**
+     * atftp 0.8.0 (Debian bookworm's client, observed with {@code --trace}): on the first unexpected block after an
+     * in-order one (or after its timer fired) it sends one "extra ACK" of the last in-order block and restarts its
+     * window count; every further unexpected block is ignored ("got wrong block, ignoring"). Its timer is a wait for
+     * any packet, so ignored blocks arriving keep it from firing. A second OACK aborts it ("unexpected OACK", ERROR
+     * 0). After its last ACK it exits: nothing answers any more.
+     */
+    ATFTP
   }
 
   /** A datagram in flight, for loss and delay rules. */
   record Packet(boolean toClient, TftpPacket packet, long index, int copy) {
+    boolean isOack() {
+      return toClient && packet instanceof OptionAck;
+    }
+
     boolean isData(long i) {
       return toClient && packet instanceof Data && index == i;
     }
@@ -72,6 +85,8 @@ final class Simulation {
   /** The client answers the OACK with this ERROR instead of ACK 0 (EDK2's tsize probe). */
   ErrorPacket clientAbortsOack;
   long timeLimit = 3600 * S;
+  /** The client's request, repeated on its timer until the first answer comes (RFC 1350 §2). */
+  ReadRequest request = new ReadRequest("file", "octet", Map.of());
   long maxEvents = 2_000_000;
 
   // --- state
@@ -90,10 +105,14 @@ final class Simulation {
   private int sinceAck;
   private long clientTimerGeneration;
   private int clientRetries;
+  /** ATFTP style: the one extra ACK since the last in-order block (or timer) went out. */
+  private boolean extraAckSent;
   boolean clientComplete;
   boolean clientGaveUp;
   long clientBytes;
   long clientCompletedAt = -1;
+  /** OACKs that reached the client. */
+  int oacksReceived;
   final CRC32 clientCrc = new CRC32();
   final List<Integer> acceptedWireBlocks = new ArrayList<>();
 
@@ -115,9 +134,18 @@ final class Simulation {
     return now;
   }
 
+  /** As atftp 0.8.0 runs by default: its behaviour, a 5 s timer, 5 retries (then "tftp: aborting"). */
+  Simulation likeAtftp() {
+    style = ClientStyle.ATFTP;
+    clientTimeout = 5 * S;
+    clientMaxRetries = 5;
+    return this;
+  }
+
   /** Runs until the server finished and nothing is in flight any more (or the time limit). */
   Simulation run() {
     handle(server.start(now), false);
+    armClientTimer(); // the request went out with the server's start: the client waits for an answer
     while (true) {
       Event next = queue.peek();
       boolean timerFirst = serverDeadline != Long.MAX_VALUE && (next == null || serverDeadline <= next.at);
@@ -201,6 +229,8 @@ final class Simulation {
   private void serverReceives(TftpPacket p) {
     if (p instanceof Ack a) {
       handle(server.onAck(a.block(), now), false);
+    } else if (p instanceof ReadRequest) {
+      handle(server.onRequestRepeated(now), false);
     } else if (p instanceof ErrorPacket e) {
       handle(server.onError(e.code(), e.message(), now), false);
     }
@@ -215,8 +245,15 @@ final class Simulation {
   }
 
   private void clientReceives(TftpPacket p) {
-    if (clientGaveUp) return;
+    if (clientGaveUp || clientComplete && style == ClientStyle.ATFTP) return;
     if (p instanceof OptionAck oack) {
+      oacksReceived++;
+      if (clientStarted && style == ClientStyle.ATFTP) {
+        clientGaveUp = true; // "tftp: unexpected OACK"
+        ErrorPacket error = new ErrorPacket(ErrorCode.NOT_DEFINED, "Undefined error code");
+        transmit(new Packet(false, error, 0, 1), TftpCodec.encode(error));
+        return;
+      }
       if (clientStarted) {
         clientAcks(0); // our ACK 0 was lost: the OACK came again
         return;
@@ -236,6 +273,7 @@ final class Simulation {
     if (!(p instanceof Data d)) return;
     clientStarted = true;
     if (!clientComplete && d.block() == (int) (expected & 0xFFFF)) {
+      extraAckSent = false;
       acceptedWireBlocks.add(d.block());
       clientCrc.update(d.payload());
       clientBytes += d.length();
@@ -256,6 +294,13 @@ final class Simulation {
       // duplicate or out of order: say where we are (after the end: dallying, RFC 1350 §6)
       sinceAck = 0;
       clientAcks(expected - 1);
+    } else if (style == ClientStyle.ATFTP) {
+      if (!extraAckSent) {
+        extraAckSent = true;
+        sinceAck = 0;
+        clientAcks(expected - 1);
+      }
+      armClientTimer(); // a select() that returned: atftp waits its full timeout again
     }
   }
 
@@ -267,8 +312,13 @@ final class Simulation {
         clientGaveUp = true;
         return;
       }
-      sinceAck = 0;
-      clientAcks(expected - 1);
+      if (!clientStarted) {
+        transmit(new Packet(false, request, 0, copy("RRQ")), TftpCodec.encode(request));
+      } else {
+        sinceAck = 0;
+        extraAckSent = false;
+        clientAcks(expected - 1);
+      }
       armClientTimer();
     });
   }
