@@ -2,6 +2,7 @@ package dev.pxebus.dhcp.pxe;
 
 import dev.pxebus.dhcp.codec.DhcpPacket;
 import dev.pxebus.dhcp.codec.OptionCode;
+import dev.pxebus.dhcp.codec.PxeOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -64,20 +65,10 @@ public final class PxeClassifier {
 
   /** iPXE sends option 77 as the bare string {@code iPXE}; RFC 3004 form (length-prefixed) is accepted too. */
   static boolean userClassIsIpxe(DhcpPacket p) {
-    Optional<byte[]> uc = p.optionValue(OptionCode.USER_CLASS);
-    if (uc.isEmpty()) return false;
-    byte[] v = uc.get();
-    String raw = new String(v, StandardCharsets.US_ASCII);
-    if (raw.equals("iPXE")) return true;
-    int i = 0;
-    while (i < v.length) {
-      int len = v[i] & 0xFF;
-      if (len == 0 || i + 1 + len > v.length) return false;
-      if (new String(v, i + 1, len, StandardCharsets.US_ASCII).equals("iPXE")) return true;
-      i += 1 + len;
-    }
-    return false;
+    return p.optionValue(OptionCode.USER_CLASS).map(v -> PxeOptions.decodeUserClasses(v).contains("iPXE"))
+        .orElse(false);
   }
+
 
   private static String printable(String s) {
     StringBuilder b = new StringBuilder();

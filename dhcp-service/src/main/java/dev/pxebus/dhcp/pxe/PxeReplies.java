@@ -1,11 +1,12 @@
 package dev.pxebus.dhcp.pxe;
 
+import dev.pxebus.dhcp.codec.DhcpCodecException;
 import dev.pxebus.dhcp.codec.DhcpOption;
+import dev.pxebus.dhcp.codec.PxeOptions;
 import dev.pxebus.dhcp.codec.DhcpPacket;
 import dev.pxebus.dhcp.codec.DhcpPacket.Ip4;
 import dev.pxebus.dhcp.codec.MessageType;
 import dev.pxebus.dhcp.codec.OptionCode;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,52 +109,31 @@ public final class PxeReplies {
   static Optional<byte[]> bootItem(DhcpPacket req) {
     Optional<byte[]> v = req.optionValue(OptionCode.VENDOR_SPECIFIC);
     if (v.isEmpty()) return Optional.empty();
-    byte[] b = v.get();
-    int i = 0;
-    while (i + 1 < b.length) {
-      int code = b[i] & 0xFF;
-      if (code == 255) break;
-      if (code == 0) {
-        i++;
-        continue;
-      }
-      int len = b[i + 1] & 0xFF;
-      if (i + 2 + len > b.length) break;
-      if (code == PXE_BOOT_ITEM && len == 4) {
-        byte[] out = new byte[] {(byte) PXE_BOOT_ITEM, 4, b[i + 2], b[i + 3], b[i + 4], b[i + 5], (byte) 255};
-        return Optional.of(out);
-      }
-      i += 2 + len;
+    try {
+      Optional<PxeOptions.SubOption> item = PxeOptions.find(PxeOptions.decodeSubOptions(v.get()), PXE_BOOT_ITEM);
+      if (item.isEmpty()) return Optional.empty();
+      PxeOptions.BootItem bi = PxeOptions.decodeBootItem(item.get().value());
+      return Optional.of(PxeOptions.encodeSubOptions(
+          List.of(new PxeOptions.SubOption(PXE_BOOT_ITEM, PxeOptions.encodeBootItem(bi))), true));
+    } catch (DhcpCodecException e) {
+      return Optional.empty(); // a malformed 43 in the request: answer without the echo
     }
-    return Optional.empty();
   }
+
 
   static byte[] pxeMenu(int serverIp) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    sub(b, PXE_DISCOVERY_CONTROL, new byte[] {3});
-    byte[] ip = Ip4.bytes(serverIp);
-    sub(b, PXE_BOOT_SERVERS, new byte[] {(byte) 0x80, 0, 1, ip[0], ip[1], ip[2], ip[3]});
-    byte[] label = "Network boot (pxebus)".getBytes(StandardCharsets.US_ASCII);
-    byte[] menu = new byte[3 + label.length];
-    menu[0] = (byte) 0x80;
-    menu[1] = 0;
-    menu[2] = (byte) label.length;
-    System.arraycopy(label, 0, menu, 3, label.length);
-    sub(b, PXE_BOOT_MENU, menu);
-    byte[] prompt = "PXE".getBytes(StandardCharsets.US_ASCII);
-    byte[] p = new byte[1 + prompt.length];
-    p[0] = 0; // timeout 0: boot the first item at once, no prompt
-    System.arraycopy(prompt, 0, p, 1, prompt.length);
-    sub(b, PXE_MENU_PROMPT, p);
-    b.write(255);
-    return b.toByteArray();
+    return PxeOptions.encodeSubOptions(List.of(
+        new PxeOptions.SubOption(PXE_DISCOVERY_CONTROL, PxeOptions.encodeDiscoveryControl(
+            PxeOptions.DISABLE_BROADCAST_DISCOVERY | PxeOptions.DISABLE_MULTICAST_DISCOVERY)),
+        new PxeOptions.SubOption(PXE_BOOT_SERVERS, PxeOptions.encodeBootServers(
+            List.of(new PxeOptions.BootServer(0x8000, List.of(serverIp))))),
+        new PxeOptions.SubOption(PXE_BOOT_MENU, PxeOptions.encodeBootMenu(
+            List.of(new PxeOptions.MenuItem(0x8000, "Network boot (pxebus)")))),
+        // Timeout 0: the first item is taken at once, no prompt.
+        new PxeOptions.SubOption(PXE_MENU_PROMPT, PxeOptions.encodeMenuPrompt(new PxeOptions.MenuPrompt(0, "PXE")))),
+        true);
   }
 
-  private static void sub(ByteArrayOutputStream b, int code, byte[] v) {
-    b.write(code);
-    b.write(v.length);
-    b.writeBytes(v);
-  }
 
   /** The 128-byte BOOTP file field takes names up to 127 bytes; longer ones go only in option 67. */
   private static String fileField(String bootFile) {
