@@ -1,5 +1,6 @@
 package dev.pxebus.dhcp.codec;
 
+import dev.pxebus.testing.Pcap;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -184,7 +186,7 @@ class DhcpClientInteropTest {
       return List.of();
     }
     List<Captured> out = new ArrayList<>();
-    for (Pcap.Udp d : Pcap.dhcp(Pcap.udpDatagrams(file, true))) {
+    for (Pcap.Udp d : Pcap.onPorts(Pcap.udpDatagrams(file, true), Set.of(67, 68, 4011))) {
       out.add(new Captured(d, DhcpCodec.decode(d.payload())));
     }
     return out;

@@ -1,5 +1,6 @@
 package dev.pxebus.dhcp.codec;
 
+import dev.pxebus.testing.Pcap;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -62,7 +64,7 @@ class DhcpCodecGoldenTest {
   }
 
   static List<Pcap.Udp> dhcp(String capture) {
-    List<Pcap.Udp> packets = Pcap.dhcp(Pcap.udpDatagrams("/captures/" + capture + ".pcap"));
+    List<Pcap.Udp> packets = Pcap.onPorts(Pcap.udpDatagrams("/captures/" + capture + ".pcap"), Set.of(67, 68, 4011));
     assertFalse(packets.isEmpty(), capture + " has no DHCP packets");
     assertTrue(packets.stream().allMatch(d -> d.payload().length >= DhcpCodec.MIN_PACKET_LENGTH));
     return packets;

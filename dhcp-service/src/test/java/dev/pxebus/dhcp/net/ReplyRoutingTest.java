@@ -1,5 +1,6 @@
 package dev.pxebus.dhcp.net;
 
+import dev.pxebus.testing.Pcap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Named.named;
 
@@ -9,7 +10,6 @@ import dev.pxebus.dhcp.codec.DhcpPacket;
 import dev.pxebus.dhcp.codec.DhcpPacket.Ip4;
 import dev.pxebus.dhcp.codec.MessageType;
 import dev.pxebus.dhcp.codec.OptionCode;
-import dev.pxebus.dhcp.codec.Pcap;
 import dev.pxebus.dhcp.net.ReplyRouting.Destination;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,12 +1,12 @@
 package dev.pxebus.dhcp.pxe;
 
+import dev.pxebus.testing.Pcap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.pxebus.dhcp.codec.DhcpCodec;
 import dev.pxebus.dhcp.codec.DhcpOption;
 import dev.pxebus.dhcp.codec.DhcpPacket;
 import dev.pxebus.dhcp.codec.MessageType;
-import dev.pxebus.dhcp.codec.Pcap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.pxebus.dhcp.server;
 
+import dev.pxebus.testing.Pcap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,7 +94,7 @@ class DhcpNetworkTest {
     capture.waitFor();
     int discovers = 0;
     int requests = 0;
-    for (dev.pxebus.dhcp.codec.Pcap.Udp u : dev.pxebus.dhcp.codec.Pcap.udpDatagrams(Files.readAllBytes(pcap), true)) {
+    for (dev.pxebus.testing.Pcap.Udp u : dev.pxebus.testing.Pcap.udpDatagrams(Files.readAllBytes(pcap), true)) {
       if (!u.src().equals("10.254.7.2") || u.dstPort() != 67 || u.payload().length < 240) continue;
       dev.pxebus.dhcp.codec.DhcpPacket p = dev.pxebus.dhcp.codec.DhcpCodec.decode(u.payload());
       assertEquals("10.254.7.2", dev.pxebus.dhcp.codec.DhcpPacket.Ip4.text(p.giaddr()), "perfdhcp relays");

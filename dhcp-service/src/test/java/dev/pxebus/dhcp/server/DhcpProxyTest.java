@@ -1,5 +1,6 @@
 package dev.pxebus.dhcp.server;
 
+import dev.pxebus.testing.Pcap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,6 @@ import dev.pxebus.dhcp.codec.DhcpPacket;
 import dev.pxebus.dhcp.codec.DhcpPacket.Ip4;
 import dev.pxebus.dhcp.codec.MessageType;
 import dev.pxebus.dhcp.codec.OptionCode;
-import dev.pxebus.dhcp.codec.Pcap;
 import dev.pxebus.testing.Await;
 import dev.pxebus.testing.Netns;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.pxebus.tftp.codec;
+package dev.pxebus.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,48 +7,52 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A minimal reader for classic pcap files (not pcapng): 24-byte global header, 16-byte record headers, Ethernet II
- * (optionally one 802.1Q tag) carrying IPv4 carrying UDP. Everything else — ARP, IPv6, TCP, non-first fragments — is
- * skipped. Enough to replay the captures in {@code shared/captures}.
+ * (optionally one 802.1Q tag) carrying IPv4 carrying UDP. Everything else — ARP, IPv6, TCP, non-first fragments —
+ * is skipped. Shared by the codec tests of every service (TFTP, DHCP), and able to read a file tcpdump is still
+ * writing (a last, partly written record is left out).
  */
-final class Pcap {
+public final class Pcap {
   /** One UDP datagram and where it was in the capture (frame numbers are 1-based, as Wireshark counts). */
-  record Udp(int frame, String src, int srcPort, String dst, int dstPort, byte[] payload) {
-    String from() {
+  public record Udp(int frame, String src, int srcPort, String dst, int dstPort, byte[] payload) {
+    public String from() {
       return src + ":" + srcPort;
     }
 
-    String to() {
+    public String to() {
       return dst + ":" + dstPort;
     }
   }
+
 
   private static final int LINKTYPE_ETHERNET = 1;
 
   private Pcap() {}
 
-  static List<Udp> udpDatagrams(String resource) {
+  public static List<Udp> udpDatagrams(String resource) {
     try (InputStream in = Pcap.class.getResourceAsStream(resource)) {
       if (in == null) throw new IllegalArgumentException("no test resource " + resource);
-      return udpDatagrams(in.readAllBytes());
+      return udpDatagrams(in.readAllBytes(), false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  static List<Udp> udpDatagrams(byte[] file) {
+  /** @param growing the file may still be being written: a truncated last record is not an error */
+  public static List<Udp> udpDatagrams(byte[] file, boolean growing) {
     ByteBuffer b = ByteBuffer.wrap(file);
-    if (b.remaining() < 24) throw new IllegalArgumentException("not a pcap file: shorter than its global header");
+    if (b.remaining() < 24) {
+      if (growing) return List.of();
+      throw new IllegalArgumentException("not a pcap file: shorter than its global header");
+    }
     int magic = b.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
-    switch (magic) {
-      case 0xa1b2c3d4, 0xa1b23c4d -> b.order(ByteOrder.LITTLE_ENDIAN);
-      default -> {
-        int be = b.order(ByteOrder.BIG_ENDIAN).getInt(0);
-        if (be != 0xa1b2c3d4 && be != 0xa1b23c4d) {
-          throw new IllegalArgumentException("not a classic pcap file (magic " + Integer.toHexString(magic) + ")");
-        }
+    if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) {
+      int be = b.order(ByteOrder.BIG_ENDIAN).getInt(0);
+      if (be != 0xa1b2c3d4 && be != 0xa1b23c4d) {
+        throw new IllegalArgumentException("not a classic pcap file (magic " + Integer.toHexString(magic) + ")");
       }
     }
     int linkType = b.getInt(20);
@@ -60,13 +64,21 @@ final class Pcap {
     while (pos + 16 <= file.length) {
       int captured = b.getInt(pos + 8);
       pos += 16;
-      if (captured < 0 || pos + captured > file.length) throw new IllegalArgumentException("truncated record");
+      if (captured < 0 || pos + captured > file.length) {
+        if (growing) break;
+        throw new IllegalArgumentException("truncated record");
+      }
       frame++;
       Udp udp = udp(frame, ByteBuffer.wrap(file, pos, captured).slice());
       if (udp != null) out.add(udp);
       pos += captured;
     }
     return out;
+  }
+
+  /** The datagrams from or to any of these ports. */
+  public static List<Udp> onPorts(List<Udp> datagrams, Set<Integer> ports) {
+    return datagrams.stream().filter(d -> ports.contains(d.srcPort()) || ports.contains(d.dstPort())).toList();
   }
 
   private static Udp udp(int frame, ByteBuffer eth) {
@@ -103,30 +115,5 @@ final class Pcap {
   private static String ipv4(ByteBuffer b, int at) {
     return (b.get(at) & 0xFF) + "." + (b.get(at + 1) & 0xFF) + "."
         + (b.get(at + 2) & 0xFF) + "." + (b.get(at + 3) & 0xFF);
-  }
-
-  /**
-   * The TFTP datagrams of a capture: requests to port 69 and every datagram from or to a client endpoint (address
-   * and port) that sent one. Replies come from the server's per-transfer port (RFC 1350 §4), so port numbers alone do
-   * not find them.
-   */
-  static List<Udp> tftp(List<Udp> datagrams) {
-    List<String> clients = new ArrayList<>();
-    List<Udp> out = new ArrayList<>();
-    for (Udp d : datagrams) {
-      if (d.dstPort() == 69) {
-        clients.add(d.from());
-        out.add(d);
-      } else if (clients.contains(d.from()) || clients.contains(d.to())) {
-        out.add(d);
-      }
-    }
-    return out;
-  }
-
-  static String hex(byte[] bytes) {
-    StringBuilder s = new StringBuilder();
-    for (byte x : bytes) s.append(String.format("%02x", x));
-    return s.toString();
   }
 }
