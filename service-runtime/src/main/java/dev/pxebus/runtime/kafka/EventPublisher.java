@@ -88,7 +88,47 @@ public final class EventPublisher implements AutoCloseable {
    */
   public record Stats(int buffered, int inFlight, long sent, long dropped, long failed, String lastError) {}
 
-  private record Pending(String topic, String key, byte[] value, CompletableFuture<Void> confirm) {}
+  /**
+   * An event waiting to be sent. An envelope is encoded on the sender thread, the first time it is sent, so the
+   * caller (an event loop on the boot path) pays only for the queueing; tombstones carry their (null) value.
+   */
+  private static final class Pending {
+    private final String topic;
+    private final String key;
+    private final Envelope<?> envelope;
+    private final CompletableFuture<Void> confirm;
+    private byte[] value;
+
+    Pending(String topic, String key, Envelope<?> envelope, byte[] value, CompletableFuture<Void> confirm) {
+      this.topic = topic;
+      this.key = key;
+      this.envelope = envelope;
+      this.value = value;
+      this.confirm = confirm;
+    }
+
+    String topic() {
+      return topic;
+    }
+
+    String key() {
+      return key;
+    }
+
+    CompletableFuture<Void> confirm() {
+      return confirm;
+    }
+
+    /** @throws RuntimeException when the envelope does not encode */
+    byte[] value() {
+      if (value == null && envelope != null) value = EventCodec.get().encode(envelope);
+      return value;
+    }
+
+    String what() {
+      return envelope != null ? envelope.type().type() : "tombstone";
+    }
+  }
 
   private final String source;
   private final String clientId;
@@ -327,19 +367,14 @@ public final class EventPublisher implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------- caller side
 
   private void enqueue(Envelope<?> envelope, CompletableFuture<Void> confirm) {
-    String topic = envelope.topic().name();
-    byte[] value;
-    try {
-      value = EventCodec.get().encode(envelope);
-    } catch (RuntimeException e) {
-      fail(new Pending(topic, envelope.key(), null, confirm), "cannot encode " + envelope.type().type(), e);
-      return;
-    }
-    enqueue(topic, envelope.key(), value, confirm);
+    enqueue(new Pending(envelope.topic().name(), envelope.key(), envelope, null, confirm));
   }
 
   private void enqueue(String topic, String key, byte[] value, CompletableFuture<Void> confirm) {
-    Pending p = new Pending(topic, key, value, confirm);
+    enqueue(new Pending(topic, key, null, value, confirm));
+  }
+
+  private void enqueue(Pending p) {
     Pending evicted = null;
     boolean refused = false;
     lock.lock();
@@ -441,11 +476,19 @@ public final class EventPublisher implements AutoCloseable {
    * unusable): the event is then back at the head of the buffer, so order is kept, and the caller backs off.
    */
   private boolean send(Pending p) {
+    byte[] value;
+    try {
+      value = p.value();
+    } catch (RuntimeException e) {
+      release();
+      fail(p, "cannot encode " + p.what(), e);
+      return true;
+    }
     SendCallback callback = new SendCallback(p);
     RuntimeException thrown = null;
     inSend = true;
     try {
-      producer.send(new ProducerRecord<>(p.topic(), p.key(), p.value()), callback);
+      producer.send(new ProducerRecord<>(p.topic(), p.key(), value), callback);
     } catch (InterruptException e) {
       requeue(p);
       throw e;
