@@ -161,6 +161,11 @@ public final class DhcpServerVerticle extends VerticleBase {
       return;
     }
     if (req.op() != DhcpPacket.BOOTREQUEST) return; // our own broadcasts, other servers' replies
+    if (req.chaddr().length < 6) {
+      metrics.dropped("hardware address shorter than 6 bytes");
+      LOG.debug("dropped a request from {} on {}: hlen {} is not an Ethernet address", from, ifa.name(), req.hlen());
+      return;
+    }
     String mac = LeaseService.mac(req);
     MDC.put("mac", mac);
     MDC.put("xid", Long.toHexString(req.xid()));
