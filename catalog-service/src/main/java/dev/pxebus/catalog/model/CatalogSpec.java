@@ -1,0 +1,36 @@
+package dev.pxebus.catalog.spec;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pxebus.events.PxebusEvent;
+import dev.pxebus.events.catalog.GroupEvent;
+import dev.pxebus.events.catalog.HostEvent;
+import dev.pxebus.events.catalog.ImageEvent;
+import dev.pxebus.events.catalog.ProfileEvent;
+import java.time.Instant;
+
+/**
+ * A catalog entity as an operator writes it, parsed, normalised and valid: a spec cannot be constructed otherwise
+ * (every constructor validates and throws {@link ValidationException}). Its event form adds the revision and time.
+ */
+public sealed interface CatalogSpec permits ImageSpec, ProfileSpec, HostSpec, GroupSpec {
+
+  EntityKind kind();
+
+  /** The key on its compacted topic: the id, or a host's canonical MAC. */
+  String key();
+
+  /** The document form, exactly what {@code parse} accepts: {@code parse(toJson())} is this spec. */
+  ObjectNode toJson();
+
+  PxebusEvent toEvent(long revision, Instant updated);
+
+  /** The spec of a catalog event, validated as if an operator had written it (a consumer skips one that fails). */
+  static CatalogSpec fromEvent(PxebusEvent event) {
+    if (event instanceof ImageEvent e) return ImageSpec.fromEvent(e);
+    if (event instanceof ProfileEvent e) return ProfileSpec.fromEvent(e);
+    if (event instanceof HostEvent e) return HostSpec.fromEvent(e);
+    if (event instanceof GroupEvent e) return GroupSpec.fromEvent(e);
+    throw ValidationException.of("", ErrorCode.WRONG_TYPE,
+        "not a catalog event: " + (event == null ? "null" : event.getClass().getSimpleName()));
+  }
+}
