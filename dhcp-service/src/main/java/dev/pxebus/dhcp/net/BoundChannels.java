@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.RawUnixChannelOption;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -23,6 +24,13 @@ public final class BoundChannels {
   /** SOL_SOCKET = 1, SO_BINDTODEVICE = 25; the value is the interface name in an IFNAMSIZ (16) buffer. */
   private static final RawUnixChannelOption SO_BINDTODEVICE =
       new RawUnixChannelOption("SO_BINDTODEVICE", 1, 25, 16);
+  /**
+   * SOL_SOCKET = 1, SO_RCVBUFFORCE = 33: a receive buffer beyond {@code net.core.rmem_max} (root or CAP_NET_ADMIN).
+   * A boot storm arrives in bursts and the JVM pauses now and then (GC, JIT); the default buffer (about 200 KiB,
+   * some hundred requests) overflowed in the benchmark, and a request the kernel drops costs the client seconds.
+   */
+  private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
+  static final int RECEIVE_BUFFER = 8 * 1024 * 1024;
 
   public static ChannelFuture bind(EventLoop loop, String iface, int port, ChannelHandler handler) {
     if (!Epoll.isAvailable()) {
@@ -38,6 +46,8 @@ public final class BoundChannels {
         .option(ChannelOption.SO_BROADCAST, true)
         .option(ChannelOption.SO_REUSEADDR, true)
         .option(SO_BINDTODEVICE, dev)
+        .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER) // capped at rmem_max when SO_RCVBUFFORCE is not allowed
+        .option(SO_RCVBUFFORCE, RECEIVE_BUFFER)
         .handler(handler)
         .bind(new InetSocketAddress("0.0.0.0", port));
   }
