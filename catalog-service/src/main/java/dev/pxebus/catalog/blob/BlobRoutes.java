@@ -1,5 +1,6 @@
 package dev.pxebus.catalog.blob;
 
+import dev.pxebus.runtime.http.ByteRange;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,5 +1,6 @@
 package dev.pxebus.tftp.http;
 
+import dev.pxebus.runtime.http.ByteRange;
 import dev.pxebus.runtime.LogContext;
 import dev.pxebus.tftp.boot.BootClient;
 import dev.pxebus.tftp.boot.BootNamespace;

@@ -1,4 +1,4 @@
-package dev.pxebus.tftp.http;
+package dev.pxebus.runtime.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

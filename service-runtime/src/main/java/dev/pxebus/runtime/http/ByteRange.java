@@ -1,4 +1,4 @@
-package dev.pxebus.tftp.http;
+package dev.pxebus.runtime.http;
 
 import java.util.Locale;
 
@@ -35,7 +35,7 @@ public sealed interface ByteRange {
   ByteRange UNSATISFIABLE = new Unsatisfiable();
 
   /** Interprets a Range header (null: none) against a representation of {@code size} bytes. */
-  static ByteRange parse(String header, long size) {
+  public static ByteRange parse(String header, long size) {
     if (header == null) return WHOLE;
     String h = header.trim();
     int eq = h.indexOf('=');
