@@ -142,10 +142,9 @@ public final class DhcpApp implements RunningService {
   }
 
   /** The least-loaded live TFTP replica, else the configured next server, else this server's own address. */
-  private DhcpServerVerticle.Steering.Target target(int localAddress) {
-    BootTarget.Target t = BootTarget.choose(liveReplicas(), config.serving().nextServer().map(DhcpPacket.Ip4::parse),
-        localAddress, config.serving().httpBase());
-    return new DhcpServerVerticle.Steering.Target(t.server(), t.httpBase());
+  private BootTarget.Target target(int localAddress) {
+    return BootTarget.choose(liveReplicas(), config.serving().nextServer().map(DhcpPacket.Ip4::parse), localAddress,
+        config.serving().httpBase());
   }
 
   public List<LeaseRecord> activeLeases() {

@@ -3,6 +3,7 @@ package dev.pxebus.dhcp.server;
 import dev.pxebus.dhcp.codec.MessageType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -10,7 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DhcpMetrics {
   private final MeterRegistry registry;
   private final Counter malformed;
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  // Looked up for every packet: keyed by the enum, no name built per call. Only the DHCP verticle's event loop
+  // touches these two.
+  private final Map<MessageType, Counter> received = new EnumMap<>(MessageType.class);
+  private final Map<MessageType, Counter> sent = new EnumMap<>(MessageType.class);
+  private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
 
   public DhcpMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -23,23 +28,21 @@ public final class DhcpMetrics {
   }
 
   void received(MessageType t) {
-    counter("pxebus.dhcp.received", "type", t.name()).increment();
+    received.computeIfAbsent(t, x -> Counter.builder("pxebus.dhcp.received").tag("type", x.name())
+        .description("DHCP messages received, by type").register(registry)).increment();
   }
 
   void sent(MessageType t) {
-    counter("pxebus.dhcp.sent", "type", t.name()).increment();
+    sent.computeIfAbsent(t, x -> Counter.builder("pxebus.dhcp.sent").tag("type", x.name())
+        .description("DHCP messages sent, by type").register(registry)).increment();
   }
 
   void dropped(String reason) {
-    counter("pxebus.dhcp.dropped", "reason", reason).increment();
+    dropped.computeIfAbsent(reason, r -> Counter.builder("pxebus.dhcp.dropped").tag("reason", r)
+        .description("requests answered with silence, by reason").register(registry)).increment();
   }
 
   public double malformedCount() {
     return malformed.count();
-  }
-
-  private Counter counter(String name, String tag, String value) {
-    return counters.computeIfAbsent(name + '|' + value,
-        k -> Counter.builder(name).tag(tag, value).description(name.replace('.', ' ')).register(registry));
   }
 }

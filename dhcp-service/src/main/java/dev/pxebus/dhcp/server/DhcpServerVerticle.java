@@ -17,6 +17,7 @@ import dev.pxebus.dhcp.pxe.BootFileSelector;
 import dev.pxebus.dhcp.pxe.PxeClassifier;
 import dev.pxebus.dhcp.pxe.PxeClient;
 import dev.pxebus.dhcp.pxe.PxeReplies;
+import dev.pxebus.dhcp.steer.BootTarget;
 import dev.pxebus.events.boot.BootStage;
 import dev.pxebus.events.boot.DhcpStepEvent;
 import dev.pxebus.events.lease.LeaseEvent;
@@ -55,12 +56,9 @@ import org.slf4j.MDC;
 public final class DhcpServerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DhcpServerVerticle.class);
 
-  /** What the verticle asks of the rest of the service. */
+  /** What the verticle asks of the rest of the service: where a new boot client is sent. */
   public interface Steering {
-    /** The TFTP server (address) and HTTP base URL a new boot client is sent to. */
-    Target target(int localAddress);
-
-    record Target(int server, String httpBase) {}
+    BootTarget.Target target(int localAddress);
   }
 
   private final DhcpConfig.Mode mode;
@@ -207,7 +205,7 @@ public final class DhcpServerVerticle extends VerticleBase {
     int nextServer = 0;
     if (pxe.client().isPresent() && (type == MessageType.OFFER || type == MessageType.ACK)) {
       PxeClient c = pxe.client().get();
-      Steering.Target t = target(ifa);
+      BootTarget.Target t = target(ifa);
       Optional<BootFileSelector.Choice> choice = BootFileSelector.select(c, serving.bootPolicy(),
           LeaseService.mac(req), Ip4.text(t.server()), t.httpBase());
       if (choice.isPresent()) {
@@ -242,7 +240,7 @@ public final class DhcpServerVerticle extends VerticleBase {
     PxeClient c = pxe.client().get();
     MessageType type = req.messageType();
     if (type == MessageType.DISCOVER) {
-      Steering.Target t = target(ifa);
+      BootTarget.Target t = target(ifa);
       Optional<BootFileSelector.Choice> choice = BootFileSelector.select(c, serving.bootPolicy(),
           LeaseService.mac(req), Ip4.text(t.server()), t.httpBase());
       if (choice.isEmpty()) {
@@ -281,7 +279,7 @@ public final class DhcpServerVerticle extends VerticleBase {
 
   private void bootServerReply(Channel ch, InterfaceAddress4 ifa, DhcpPacket req, PxeClient c, InetSocketAddress to,
       String attempt, boolean broadcast) {
-    Steering.Target t = target(ifa);
+    BootTarget.Target t = target(ifa);
     Optional<BootFileSelector.Choice> choice = BootFileSelector.select(c, serving.bootPolicy(), LeaseService.mac(req),
         Ip4.text(t.server()), t.httpBase());
     if (choice.isEmpty()) {
@@ -299,7 +297,7 @@ public final class DhcpServerVerticle extends VerticleBase {
 
   // ------------------------------------------------------------------------------------------------ helpers
 
-  private Steering.Target target(InterfaceAddress4 ifa) {
+  private BootTarget.Target target(InterfaceAddress4 ifa) {
     return steering.target(ifa.address());
   }
 
@@ -435,11 +433,6 @@ public final class DhcpServerVerticle extends VerticleBase {
     publisher.publish(new LeaseEvent(r.mac(), r.clientKey(), Ip4.text(r.ip()), state, subnet,
         r.hostname() == null || r.hostname().isEmpty() ? null : r.hostname(), Instant.ofEpochMilli(r.startMillis()),
         Instant.ofEpochMilli(r.expiresMillis()), serverName));
-  }
-
-  /** For tests and /health. */
-  public List<InterfaceAddress4> interfaces() {
-    return interfaces;
   }
 
 }
