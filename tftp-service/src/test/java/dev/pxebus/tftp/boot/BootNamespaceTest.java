@@ -47,7 +47,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(VertxExtension.class)
 class BootNamespaceTest {
   /** Generous: a first request in a busy JVM loads classes and connects; answers must not fall back by accident. */
-  private static final Duration MENU_TIMEOUT = BootNamespaceOptions.DEFAULT_MENU_TIMEOUT;
+  // Generous: the first request of a cold JVM on a loaded CI machine once took longer than the 2 s default, and
+  // these tests are about what is asked and answered, not about the deadline (the fallback tests set their own).
+  private static final Duration MENU_TIMEOUT = Duration.ofSeconds(20);
   /** For the cases that wait the deadline out on purpose. */
   private static final Duration SHORT_TIMEOUT = Duration.ofMillis(300);
   private static final Duration DEADLINE = Duration.ofSeconds(20);
@@ -243,7 +245,7 @@ class BootNamespaceTest {
     Lookup l = lookup("pxelinux.cfg/default");
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertInstanceOf(Lookup.NotFound.class, l);
-    assertTrue(ms < MENU_TIMEOUT.toMillis(), "a 404 does not wait for the deadline: " + ms + " ms");
+    assertTrue(ms < BootNamespaceOptions.DEFAULT_MENU_TIMEOUT.toMillis(), "a 404 does not wait for the deadline: " + ms + " ms");
     assertEquals(1, upstream.count("/pxelinux.cfg/default"));
     assertEquals(1, counter("pxebus.boot.menu.fetches", "outcome", "not_found"));
   }
