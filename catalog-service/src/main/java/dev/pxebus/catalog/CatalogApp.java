@@ -1,74 +1,140 @@
 package dev.pxebus.catalog;
 
-import dev.pxebus.events.Envelope;
-import dev.pxebus.events.Topics;
-import dev.pxebus.events.boot.BootStage;
-import dev.pxebus.events.boot.BootStepEvent;
-import dev.pxebus.runtime.Health;
-import dev.pxebus.runtime.LogContext;
+import dev.pxebus.catalog.api.BearerAuth;
+import dev.pxebus.catalog.api.CatalogApi;
+import dev.pxebus.catalog.api.MachineView;
+import dev.pxebus.catalog.api.TokenFile;
+import dev.pxebus.catalog.blob.BlobStore;
+import dev.pxebus.catalog.store.CatalogStore;
+import dev.pxebus.catalog.timeline.TimelineOptions;
+import dev.pxebus.catalog.timeline.TimelineService;
 import dev.pxebus.runtime.RunningService;
 import dev.pxebus.runtime.ServiceHost;
-import dev.pxebus.runtime.kafka.EventSubscriber;
-import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * catalog-service as started by {@link Main} or by {@code pxebus lab}. Today it follows the boot events it will
- * build per-machine timelines from; the REST API, artifacts and timelines come with issue #5.
+ * catalog-service as started by {@link Main} or by {@code pxebus lab}: the catalog read from (and written to) its
+ * compacted topics, the blob store, the boot timelines, and the REST API over them.
  */
 public final class CatalogApp implements RunningService {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogApp.class);
-  /** Consumer group of catalog-service on the boot events: every instance shares the work. */
-  public static final String BOOT_EVENTS_GROUP = "catalog-service";
 
   private final ServiceHost host;
-  private final Map<BootStage, Counter> seen = new EnumMap<>(BootStage.class);
-  private EventSubscriber<BootStepEvent> bootEvents;
+  private final CatalogConfig config;
+  private final CatalogStore store;
+  private final BlobStore blobs;
+  private final TimelineService timelines;
+  private HttpServer http;
 
-  private CatalogApp(ServiceHost host) {
+  private CatalogApp(ServiceHost host, CatalogConfig config, CatalogStore store, BlobStore blobs,
+      TimelineService timelines) {
     this.host = host;
-    for (BootStage stage : BootStage.values()) {
-      seen.put(stage, Counter.builder("pxebus.catalog.boot.events").tag("stage", stage.name())
-          .description("boot events consumed, by stage").register(host.registry()));
-    }
+    this.config = config;
+    this.store = store;
+    this.blobs = blobs;
+    this.timelines = timelines;
   }
 
   public static Future<CatalogApp> start(CatalogConfig config) {
     ServiceHost host = ServiceHost.create(config.common());
-    LOG.warn("catalog-service: the REST API, artifact store and boot timelines are NOT BUILT YET (issue #5): "
-        + "this process only consumes boot events");
-    CatalogApp app = new CatalogApp(host);
-    app.bootEvents = host.subscribe(Topics.BOOT_EVENTS, BOOT_EVENTS_GROUP, app::onBootEvent);
-    host.check("boot-events", false, app::bootEventHealth);
-    return host.startAdmin().map(port -> app).onFailure(e -> host.close());
-  }
-
-  private void onBootEvent(String mac, Envelope<BootStepEvent> envelope, long offset) {
-    if (envelope == null) return; // the boot topic is not compacted; a tombstone there means nothing
-    seen.get(envelope.data().stage()).increment();
-    try (LogContext ignored = LogContext.of(mac, envelope.bootAttemptId())) {
-      LOG.debug("boot event {} at offset {}", envelope.data().stage(), offset);
+    BlobStore blobs;
+    BearerAuth auth;
+    try {
+      blobs = new BlobStore(config.dataDir().resolve("blobs"));
+      auth = new BearerAuth(token(config), config.readTokens(), config.readsNeedToken());
+    } catch (IOException | RuntimeException e) {
+      host.close();
+      return Future.failedFuture(new IllegalStateException("catalog-service cannot use its data directory "
+          + config.dataDir() + ": " + e.getMessage(), e));
     }
+    CatalogStore store = new CatalogStore(host, config.readOnly(), config.writeTimeout(), Clock.systemUTC()).start();
+    CatalogApi.Options options = new CatalogApi.Options(config.maxBodyBytes(), config.maxUploadBytes(),
+        config.collectGrace());
+    TimelineOptions timelineOptions = new TimelineOptions(config.timelineAttempts(), config.timelineSteps(),
+        config.timelineMachines());
+    CatalogApp[] app = new CatalogApp[1];
+    return TimelineService.start(host, timelineOptions)
+        .compose(timelines -> {
+          app[0] = new CatalogApp(host, config, store, blobs, timelines);
+          MachineView machines = new MachineView() {
+            @Override
+            public Optional<JsonObject> status(String mac) {
+              return timelines.status(mac);
+            }
+
+            @Override
+            public Optional<JsonObject> timeline(String mac, int limit) {
+              return timelines.timeline(mac, limit);
+            }
+          };
+          return host.startAdmin().compose(p -> CatalogApi.router(host.vertx(), store, blobs, machines, auth, options));
+        })
+        .compose(router -> host.vertx().createHttpServer(new HttpServerOptions().setHost(config.httpHost())
+            .setPort(config.httpPort()).setCompressionSupported(true)).requestHandler(router).listen())
+        .map(server -> {
+          CatalogApp a = app[0];
+          a.http = server;
+          host.onClose("REST API", server::close);
+          a.scheduleCollection();
+          LOG.info("catalog-service API on {}{}", a.apiUrl(), config.readOnly() ? " (read-only)" : "");
+          return a;
+        })
+        .onFailure(e -> host.close());
   }
 
-  private Health bootEventHealth() {
-    var stats = bootEvents.stats();
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("consumed", stats.handled());
-    d.put("skipped", stats.skipped());
-    if (stats.lastError() != null) d.put("lastError", stats.lastError());
-    return Health.up(d);
+  private static String token(CatalogConfig config) throws IOException {
+    if (config.token().isPresent()) return config.token().get();
+    TokenFile.Token t = TokenFile.loadOrCreate(config.dataDir().resolve("token"));
+    if (t.generated()) {
+      // Printed this once, at first start: afterwards it is only in the file (owner-readable).
+      LOG.warn("generated the catalog write token (stored in {}, not printed again): {}", t.file(), t.value());
+    } else {
+      LOG.info("catalog write token read from {}", t.file());
+    }
+    return t.value();
   }
 
-  /** Boot events consumed so far for a stage. */
-  public long seen(BootStage stage) {
-    return (long) seen.get(stage).count();
+  private void scheduleCollection() {
+    if (config.readOnly()) return;
+    long id = host.vertx().setPeriodic(config.collectInterval().toMillis(), t -> {
+      if (!store.isReady()) return;
+      CatalogApi.collect(host.vertx(), store, blobs, config.collectGrace())
+          .onFailure(e -> LOG.warn("blob collection failed: {}", e.toString()));
+    });
+    host.onClose("blob collection", () -> {
+      host.vertx().cancelTimer(id);
+      return Future.succeededFuture();
+    });
+  }
+
+  public CatalogStore store() {
+    return store;
+  }
+
+  public BlobStore blobs() {
+    return blobs;
+  }
+
+  public TimelineService timelines() {
+    return timelines;
+  }
+
+  public int apiPort() {
+    return http.actualPort();
+  }
+
+  public String apiUrl() {
+    String h = "0.0.0.0".equals(config.httpHost()) ? "127.0.0.1" : config.httpHost();
+    return "http://" + h + ":" + apiPort();
   }
 
   @Override
@@ -78,7 +144,8 @@ public final class CatalogApp implements RunningService {
 
   @Override
   public List<String> endpoints() {
-    return List.of("admin " + host.adminUrl() + " (/health, /metrics) — REST API not built yet (issue #5)");
+    return List.of("REST API " + apiUrl() + " (contract: " + apiUrl() + "/openapi.yaml)",
+        "admin " + host.adminUrl() + " (/health, /metrics)");
   }
 
   @Override

@@ -106,7 +106,10 @@ public final class BlobStore {
       if (expected != null && !expected.equals(sha)) throw BlobException.mismatch(expected, sha);
       Path target = path(sha);
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-        return new Blob(sha, size); // same hash, same content: keep the one stored (temp removed below)
+        // Same hash, same content: keep the one stored (temp removed below). Touched, so that the collector's grace
+        // period starts again for content uploaded anew to be referenced.
+        touch(target);
+        return new Blob(sha, size);
       }
       Files.createDirectories(target.getParent());
       try {
@@ -254,11 +257,28 @@ public final class BlobStore {
    * (younger ones may be uploads in progress). Returns what was removed.
    */
   public Collected collect(Set<String> referenced) throws IOException {
+    return collect(referenced, Duration.ZERO);
+  }
+
+  /**
+   * Like {@link #collect(Set)}, but keeps unreferenced blobs stored or re-uploaded within {@code grace}: content
+   * uploaded for an image that is about to be written is not referenced yet.
+   */
+  public Collected collect(Set<String> referenced, Duration grace) throws IOException {
     Objects.requireNonNull(referenced, "referenced");
+    Instant keepAfter = clock.instant().minus(grace);
     List<Blob> removed = new ArrayList<>();
     for (Blob b : list()) {
       if (referenced.contains(b.sha256())) continue;
-      if (Files.deleteIfExists(path(b.sha256()))) removed.add(b);
+      Path p = path(b.sha256());
+      try {
+        if (!grace.isZero() && !Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(keepAfter)) {
+          continue;
+        }
+      } catch (NoSuchFileException e) {
+        continue;
+      }
+      if (Files.deleteIfExists(p)) removed.add(b);
     }
     int temps = 0;
     Instant staleBefore = clock.instant().minus(STALE_TEMP);
@@ -279,6 +299,14 @@ public final class BlobStore {
       LOG.info("collected {} unreferenced blobs and {} stale temp files", removed.size(), temps);
     }
     return new Collected(removed, temps);
+  }
+
+  private void touch(Path p) {
+    try {
+      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(clock.instant()));
+    } catch (IOException e) {
+      LOG.debug("cannot touch {}: {}", p, e.toString());
+    }
   }
 
   /** Makes the rename durable: on Linux a new directory entry survives a crash only once the directory is synced. */

@@ -162,7 +162,17 @@ final class Check {
       if (required) e.required(path);
       return null;
     }
-    if (v.length() <= 32 && Mac.isValid(v)) return Mac.canonical(v);
+    if (v.length() <= 32 && Mac.isValid(v)) {
+      String c = Mac.canonical(v);
+      // A network card's own address is unicast (IEEE 802 I/G bit clear) and not all zeros (what tftp-service
+      // reports for a client it cannot name).
+      if ((Integer.parseInt(c.substring(0, 2), 16) & 1) != 0 || c.equals("00:00:00:00:00:00")) {
+        e.add(path, ErrorCode.INVALID_MAC, Text.quote(v) + " is a " + (c.equals("00:00:00:00:00:00") ? "null"
+            : c.equals("ff:ff:ff:ff:ff:ff") ? "broadcast" : "multicast") + " address, not a machine's");
+        return null;
+      }
+      return c;
+    }
     String hint = v.length() == 20 && v.startsWith("01-") ? "; drop pxelinux's 01- hardware-type prefix" : "";
     e.add(path, ErrorCode.INVALID_MAC, Text.quote(v) + " is not a MAC address (12 hex digits: 52:54:00:ab:cd:ef, "
         + "52-54-00-ab-cd-ef, 5254.00ab.cdef or 525400abcdef)" + hint);

@@ -58,7 +58,9 @@ public enum ErrorCode {
   /** A delete of an entity the catalog does not have. */
   NOT_FOUND("not-found"),
   /** A group selects a client architecture that cannot run its profile's image. */
-  ARCH_MISMATCH("arch-mismatch");
+  ARCH_MISMATCH("arch-mismatch"),
+  /** An image artifact whose content is not in the blob store, or is there with another size. */
+  UNKNOWN_BLOB("unknown-blob");
 
   private final String code;
 

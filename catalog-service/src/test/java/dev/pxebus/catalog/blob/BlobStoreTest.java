@@ -67,10 +67,25 @@ class BlobStoreTest {
     store.put(text("hello\n"), 100);
     FileTime before = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
     Files.setLastModifiedTime(store.path(HELLO), before);
+    Object inode = Files.readAttributes(store.path(HELLO), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
     assertEquals(new Blob(HELLO, 6), store.put(text("hello\n"), 100));
     assertEquals(new Blob(HELLO, 6), store.putExpecting(text("hello\n"), HELLO, 100));
-    assertEquals(before, Files.getLastModifiedTime(store.path(HELLO)));
+    assertEquals(inode, Files.readAttributes(store.path(HELLO),
+        java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "the stored file is kept, not replaced");
+    assertTrue(Files.getLastModifiedTime(store.path(HELLO)).compareTo(before) > 0,
+        "but touched: the collector's grace period starts again for content uploaded anew");
     assertEquals(List.of("58", "58/" + HELLO), tree());
+  }
+
+  @Test
+  void collectionKeepsUnreferencedBlobsWithinTheGracePeriod() throws IOException {
+    store.put(text("hello\n"), 100);
+    assertEquals(List.of(), store.collect(java.util.Set.of(), java.time.Duration.ofHours(1)).blobs(),
+        "just stored: kept");
+    Files.setLastModifiedTime(store.path(HELLO), FileTime.from(Instant.now().minus(java.time.Duration.ofHours(2))));
+    assertEquals(List.of(new Blob(HELLO, 6)), store.collect(java.util.Set.of(), java.time.Duration.ofHours(1)).blobs(),
+        "older than the grace period: collected");
+    assertFalse(store.exists(HELLO));
   }
 
   @Test
