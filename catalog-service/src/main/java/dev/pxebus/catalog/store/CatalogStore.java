@@ -179,11 +179,20 @@ public final class CatalogStore {
       if (spec.kind() != kind || !spec.key().equals(key)) {
         throw new IllegalArgumentException("a " + spec.kind() + " " + spec.key() + " under key " + key);
       }
-      snapshot = snapshot.put(spec, revisionOf(envelope.data()), envelope.time());
+      snapshot = snapshot.put(spec, revisionOf(envelope.data()), updatedOf(envelope.data(), envelope.time()));
     } catch (ValidationException | IllegalArgumentException e) {
       skipped.increment();
       LOG.warn("skipped {} record {} at offset {}: it holds no valid entity: {}", kind, key, offset, e.getMessage());
     }
+  }
+
+  private static java.time.Instant updatedOf(PxebusEvent e, java.time.Instant fallback) {
+    java.time.Instant t = null;
+    if (e instanceof dev.pxebus.events.catalog.ImageEvent i) t = i.updated();
+    if (e instanceof dev.pxebus.events.catalog.ProfileEvent p) t = p.updated();
+    if (e instanceof dev.pxebus.events.catalog.HostEvent h) t = h.updated();
+    if (e instanceof dev.pxebus.events.catalog.GroupEvent g) t = g.updated();
+    return t == null ? fallback : t;
   }
 
   private static long revisionOf(PxebusEvent e) {
@@ -265,7 +274,9 @@ public final class CatalogStore {
   private void pump() {
     while (inFlight == null && !queue.isEmpty()) {
       Pending p = queue.poll();
-      Writes.Decision d = Writes.decide(snapshot, p.change, p.pre, clock.instant());
+      // Milliseconds: what the event's timestamp keeps through JSON, so a rebuilt catalog has the same times.
+      Writes.Decision d = Writes.decide(snapshot, p.change, p.pre,
+          clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
       if (d instanceof Writes.Refuse r) {
         refused.increment();
         p.answer(null, r.why());

@@ -279,6 +279,39 @@ class CatalogApiTest {
   }
 
   @Test
+  void aHostShowsWhatItsBootEventsSay() {
+    String mac = "52:54:00:" + p.substring(1, 3) + ":" + p.substring(3, 5) + ":42";
+    assertEquals(201, server.send("POST", "/hosts", new JsonObject().put("mac", mac).encode()).status());
+    assertNull(server.get("/hosts/" + mac).json().getValue("status"), "never seen booting");
+    String attempt = UUID.randomUUID().toString();
+    for (var stage : List.of(dev.pxebus.events.boot.BootStage.DHCP_DISCOVER, dev.pxebus.events.boot.BootStage.DHCP_ACK)) {
+      server.app.host().publisher().publish(new dev.pxebus.events.boot.DhcpStepEvent(mac, stage, 0x1234, null,
+          null, "10.0.0.1", null, "PXEClient:Arch:00000:UNDI:002001", 0, null, null, null, null, null), attempt);
+    }
+    dev.pxebus.testing.Await.until(java.time.Duration.ofSeconds(30), () -> {
+      JsonObject st = server.get("/hosts/" + mac).json().getJsonObject("status");
+      return st != null && "DHCP_ACK".equals(st.getString("lastStage"));
+    }, "the host's status shows the ACK");
+    JsonObject status = server.get("/hosts/" + mac).json().getJsonObject("status");
+    assertEquals(attempt, status.getString("lastBootAttempt"));
+    JsonObject timeline = server.get("/hosts/" + mac + "/timeline").json();
+    JsonObject first = timeline.getJsonArray("attempts").getJsonObject(0);
+    assertEquals(attempt, first.getString("bootAttemptId"));
+    assertEquals(List.of("DHCP_DISCOVER", "DHCP_ACK"), first.getJsonArray("steps").stream()
+        .map(o -> ((JsonObject) o).getString("stage")).toList());
+    String unknown = "52:54:00:" + p.substring(1, 3) + ":" + p.substring(3, 5) + ":43";
+    server.app.host().publisher().publish(new dev.pxebus.events.boot.DhcpStepEvent(unknown,
+        dev.pxebus.events.boot.BootStage.DHCP_DISCOVER, 1, null, null, "10.0.0.1", null, null, null, null, null, null,
+        null, null), UUID.randomUUID().toString());
+    dev.pxebus.testing.Await.until(java.time.Duration.ofSeconds(30),
+        () -> server.get("/hosts/" + unknown + "/timeline").json().getJsonArray("attempts").size() == 1,
+        "a machine not in the catalog has a timeline too");
+    CatalogServer.Response notHost = server.get("/hosts/" + unknown);
+    assertProblem(notHost, 404, "not-found");
+    assertTrue(notHost.json().getString("detail").contains("last seen"), notHost::toString);
+  }
+
+  @Test
   void bootOnceHostStatusAndTimelineOfAnUnknownMachine() {
     CatalogServer.Response t = server.get("/hosts/02:00:00:00:00:99/timeline");
     assertEquals(200, t.status(), t::toString);
