@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code pxebus} command. */
 @Command(name = "pxebus", mixinStandardHelpOptions = true, versionProvider = Pxebus.Version.class,
     description = "Network boot (PXE) as services over Kafka.",
-    subcommands = {LabCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {LabCommand.class, dev.pxebus.cli.catalog.ImagesCommand.class, dev.pxebus.cli.catalog.ProfilesCommand.class, dev.pxebus.cli.catalog.HostsCommand.class, dev.pxebus.cli.catalog.GroupsCommand.class, dev.pxebus.cli.events.EventsCommand.class, CommandLine.HelpCommand.class})
 public final class Pxebus implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -75,8 +75,10 @@ class ServiceProcessesIT {
   }
 
   @Test
-  void catalogService() throws Exception {
-    runService("catalog-service", Map.of(), "NOT BUILT YET");
+  void catalogService(@TempDir Path dir) throws Exception {
+    runService("catalog-service", Map.of("PXEBUS_CATALOG_DATA_DIR", dir.toString(), "PXEBUS_HTTP_HOST", "127.0.0.1",
+        "PXEBUS_HTTP_PORT", "0"), "catalog-service API on http://127.0.0.1:");
+    assertTrue(Files.isRegularFile(dir.resolve("token")), "the generated write token is kept in the data directory");
   }
 
   @Test

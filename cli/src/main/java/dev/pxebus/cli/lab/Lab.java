@@ -37,7 +37,7 @@ public final class Lab implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
   /**
-   * @param dir lab directory: {@code kafka/} (broker data), {@code boot/} (boot root), {@code dhcp/} (lease journal)
+   * @param dir lab directory: {@code kafka/} (broker data), {@code boot/} (boot root), {@code dhcp/} (lease journal), {@code catalog/} (blobs, write token)
    * @param externalKafka bootstrap servers of an existing Kafka; empty = run the in-process broker
    * @param kafkaPort port of the in-process broker (0 = a free one)
    * @param freePorts every admin, TFTP and HTTP port picked free (tests, or several labs on one machine)
@@ -100,12 +100,17 @@ public final class Lab implements AutoCloseable {
 
     List<RunningService> started = new ArrayList<>();
     try {
-      started.add(start("catalog-service", CatalogConfig.keys(), common, o.env(),
-          s -> CatalogApp.start(CatalogConfig.from(s))));
+      Map<String, String> catalog = new HashMap<>(common);
+      catalog.put(CatalogConfig.DATA_DIR, dir.resolve("catalog").toString());
+      if (o.freePorts()) catalog.put(CatalogConfig.HTTP_PORT, "0");
+      CatalogApp catalogApp = (CatalogApp) start("catalog-service", CatalogConfig.keys(), catalog, o.env(),
+          s -> CatalogApp.start(CatalogConfig.from(s)));
+      started.add(catalogApp);
       started.add(start("menu-service", MenuConfig.keys(), common, o.env(), s -> MenuApp.start(MenuConfig.from(s))));
       Map<String, String> tftp = new HashMap<>(common);
       tftp.put(TftpConfig.ROOT, boot.toString());
       tftp.put(TftpConfig.CACHE_DIR, dir.resolve("cache").toString());
+      tftp.put(TftpConfig.CATALOG_URL, catalogApp.apiUrl());
       tftp.put(TftpConfig.BIND_ADDRESS, o.bindAddress());
       if (o.freePorts()) {
         tftp.put(TftpConfig.PORT, "0");

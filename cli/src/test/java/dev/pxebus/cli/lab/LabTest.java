@@ -71,13 +71,15 @@ class LabTest {
       assertTrue(health(dhcp).getJsonObject("checks").getJsonObject("tftp-replicas").getJsonArray("live")
           .contains(tftp.replicaId()));
 
-      // dhcp-service publishes a boot step; catalog-service consumes it (its consumer group).
+      // dhcp-service publishes a boot step; catalog-service puts it on the machine's timeline.
       CatalogApp catalog = (CatalogApp) lab.service("catalog-service").orElseThrow();
-      long before = catalog.seen(BootStage.DHCP_DISCOVER);
+      String attempt = "attempt-" + System.nanoTime();
       dhcp.host().publisher().publish(new DhcpStepEvent("52:54:00:aa:bb:01", BootStage.DHCP_DISCOVER, 0x1234L,
-          null, null, null, null, "PXEClient:Arch:00000:UNDI:002001", 0, null, null, null, null, null), "attempt-1");
-      Await.until(DEADLINE, () -> catalog.seen(BootStage.DHCP_DISCOVER) > before,
-          "catalog-service never consumed the DHCP_DISCOVER published by dhcp-service");
+          null, null, null, null, "PXEClient:Arch:00000:UNDI:002001", 0, null, null, null, null, null), attempt);
+      Await.until(DEADLINE, () -> catalog.timelines().status("52:54:00:aa:bb:01")
+          .map(st -> attempt.equals(st.getString("lastBootAttempt"))).orElse(false),
+          "catalog-service never put the DHCP_DISCOVER published by dhcp-service on the machine's timeline");
+      assertTrue(catalog.endpoints().get(0).startsWith("REST API http://"), catalog.endpoints().toString());
 
       // The boot root holds the boot loaders found on this machine (copied, not linked).
       assertTrue(Files.isDirectory(dir.resolve("boot")));
