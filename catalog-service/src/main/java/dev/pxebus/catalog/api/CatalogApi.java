@@ -365,7 +365,11 @@ public final class CatalogApi {
   private void listBlobs(RoutingContext ctx) {
     if (!loaded(ctx)) return;
     Set<String> refs = referenced(store.snapshot());
-    vertx.executeBlocking(blobs::list).onSuccess(list -> {
+    vertx.executeBlocking(() -> {
+      List<dev.pxebus.catalog.blob.Blob> l = new ArrayList<>(blobs.list());
+      l.sort(java.util.Comparator.comparing(dev.pxebus.catalog.blob.Blob::sha256)); // like every list: by key
+      return l;
+    }).onSuccess(list -> {
       JsonArray items = new JsonArray();
       long bytes = 0;
       for (var b : list) {

@@ -75,6 +75,8 @@ public final class CatalogStore {
   private volatile Snapshot snapshot = Snapshot.EMPTY;
   private volatile boolean isReady;
   private Pending inFlight;
+  /** Records on the catalog topics: their end offsets at start, plus every write acknowledged since. */
+  private long logPosition;
   private String lastForeignWrite;
 
   private final class Pending {
@@ -144,6 +146,9 @@ public final class CatalogStore {
         return;
       }
       synchronized (this) {
+        for (EventSubscriber<? extends PxebusEvent> sub : subscribers.values()) {
+          for (long end : sub.endOffsetsAtStart().values()) logPosition += end;
+        }
         isReady = true;
       }
       LOG.info("catalog loaded from Kafka: {} images, {} profiles, {} hosts, {} groups (revision {}){}",
@@ -276,7 +281,7 @@ public final class CatalogStore {
       Pending p = queue.poll();
       // Milliseconds: what the event's timestamp keeps through JSON, so a rebuilt catalog has the same times.
       Writes.Decision d = Writes.decide(snapshot, p.change, p.pre,
-          clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+          clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), logPosition);
       if (d instanceof Writes.Refuse r) {
         refused.increment();
         p.answer(null, r.why());
@@ -306,6 +311,7 @@ public final class CatalogStore {
     } else {
       // Based on the snapshot it was decided on: writes are serialised, so that is still the current one.
       snapshot = a.after();
+      logPosition++;
       writes.increment();
       LOG.info("{} {} {} at revision {}", a.change().kind(), a.change().key(),
           a.entry() == null ? "deleted" : a.created() ? "created" : "replaced", a.after().revision());

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The catalog at one moment with each entity's revision: immutable. {@link #revision} is the highest revision
- * written so far; the next write takes the one after it.
+ * The catalog at one moment with each entity's revision: immutable. {@link #revision} is the highest revision it
+ * holds (see {@link Writes#decide} for how the next one is chosen).
  */
 public record Snapshot(CatalogState state, Map<String, Meta> meta, long revision) {
   public static final Snapshot EMPTY = new Snapshot(CatalogState.EMPTY, Map.of(), 0);

@@ -39,7 +39,13 @@ public final class Writes {
    */
   public record Apply(Change change, Entry entry, boolean created, Snapshot after) implements Decision {}
 
-  public static Decision decide(Snapshot s, Change change, Precondition pre, Instant now) {
+  /**
+   * @param logPosition how many records the four catalog topics hold, counting every record ever written (the sum
+   *     of their end offsets): a new revision is above it and above every revision in the snapshot. Offsets never
+   *     go back, not even when compaction removes a deleted entity's records, so a revision once given is never
+   *     given again, across restarts too.
+   */
+  public static Decision decide(Snapshot s, Change change, Precondition pre, Instant now, long logPosition) {
     EntityKind kind = change.kind();
     Optional<Entry> current = s.get(kind, change.key());
     String what = kind.noun() + " " + change.key();
@@ -73,7 +79,7 @@ public final class Writes {
           + errors.get(0).message() + "; …";
       return refuse(conflict ? WriteRefused.Reason.CONFLICT : WriteRefused.Reason.UNPROCESSABLE, detail, errors);
     }
-    long rev = s.revision() + 1;
+    long rev = Math.max(s.revision(), logPosition) + 1;
     if (change instanceof Change.Put put) {
       Entry e = new Entry(put.spec(), rev, now);
       return new Apply(change, e, current.isEmpty(), s.put(put.spec(), rev, now));

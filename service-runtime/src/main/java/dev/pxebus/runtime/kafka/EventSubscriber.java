@@ -134,6 +134,7 @@ public final class EventSubscriber<T extends PxebusEvent> implements AutoCloseab
   // poll thread only
   private boolean started;
   private Map<TopicPartition, Long> targets;
+  private volatile Map<Integer, Long> endsAtStart = Map.of();
   private Collection<TopicPartition> firstAssignment;
   private boolean caughtUpSignalled;
 
@@ -207,6 +208,14 @@ public final class EventSubscriber<T extends PxebusEvent> implements AutoCloseab
    */
   public CompletionStage<Void> caughtUp() {
     return caughtUp.minimalCompletionStage();
+  }
+
+  /**
+   * A view's end offset per partition when it started reading (what {@link #caughtUp} waits for); empty until it
+   * has found the topic, and for a consumer group.
+   */
+  public Map<Integer, Long> endOffsetsAtStart() {
+    return endsAtStart;
   }
 
   public Stats stats() {
@@ -333,6 +342,9 @@ public final class EventSubscriber<T extends PxebusEvent> implements AutoCloseab
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     targets = new HashMap<>(ends);
+    Map<Integer, Long> byPartition = new HashMap<>();
+    ends.forEach((tp, offset) -> byPartition.put(tp.partition(), offset));
+    endsAtStart = Map.copyOf(byPartition);
     log.info("subscriber {} reading {} ({} partitions) from the beginning; end offsets at start {}",
         clientId, topic.name(), partitions.size(), ends);
     return true;
