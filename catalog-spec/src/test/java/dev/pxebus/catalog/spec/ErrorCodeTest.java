@@ -22,7 +22,7 @@ class ErrorCodeTest {
       @SuppressWarnings("unchecked") List<String> errors = (List<String>) a.get()[1];
       errors.forEach(e -> seen.add(e.substring(e.lastIndexOf(' ') + 1)));
     });
-    // unknown-blob is checked against the blob store by the API, and has its case in CatalogApiTest.
+    // unknown-blob is checked against the blob store by catalog-service, and has its case in its CatalogApiTest.
     seen.add(ErrorCode.UNKNOWN_BLOB.code());
     Set<String> all = Arrays.stream(ErrorCode.values()).map(ErrorCode::code).collect(Collectors.toCollection(TreeSet::new));
     assertEquals(all, seen);
