@@ -2,6 +2,7 @@ package dev.pxebus.events;
 
 import dev.pxebus.events.boot.DhcpStepEvent;
 import dev.pxebus.events.boot.HttpFileEvent;
+import dev.pxebus.events.boot.InstalledEvent;
 import dev.pxebus.events.boot.MenuRenderedEvent;
 import dev.pxebus.events.boot.TftpTransferEvent;
 import dev.pxebus.events.catalog.GroupEvent;
@@ -23,6 +24,7 @@ public enum EventType {
   TFTP_TRANSFER("dev.pxebus.boot.tftp", TftpTransferEvent.class, "tftp-service"),
   HTTP_FILE("dev.pxebus.boot.http", HttpFileEvent.class, "tftp-service"),
   MENU_RENDERED("dev.pxebus.boot.menu", MenuRenderedEvent.class, "menu-service"),
+  INSTALLED("dev.pxebus.boot.installed", InstalledEvent.class, "menu-service"),
   TFTP_REPLICA("dev.pxebus.tftp.replica", TftpReplicaEvent.class, "tftp-service");
 
   private final String type;

@@ -9,6 +9,7 @@ import dev.pxebus.events.boot.BootStage;
 import dev.pxebus.events.boot.DhcpStepEvent;
 import dev.pxebus.events.boot.HttpFileEvent;
 import dev.pxebus.events.boot.MenuFormat;
+import dev.pxebus.events.boot.InstalledEvent;
 import dev.pxebus.events.boot.MenuRenderedEvent;
 import dev.pxebus.events.boot.MenuSelection;
 import dev.pxebus.events.boot.TftpTransferEvent;
@@ -134,6 +135,8 @@ public final class EventExamples {
         BOOT_TIME.plusMillis(1_206),
         new MenuRenderedEvent(MAC, BootStage.MENU_RENDERED, MenuFormat.PXELINUX,
             "/pxelinux.cfg/01-52-54-00-12-34-56", MenuSelection.HOST, "debian-12-install", null, "0", UUID, 611)));
+    m.put(EventType.INSTALLED, step("a3b5c7d9-1e2f-4a6b-8c0d-2e4f6a8b0c01", MENU_SOURCE,
+        BOOT_TIME.plusSeconds(412), new InstalledEvent(MAC, BootStage.INSTALLED, "debian-12-install", "10.213.0.121")));
     m.put(EventType.HTTP_FILE, step("e7c3a1f9-4b2d-4e6a-8c0f-3d5b7a9c1e02", TFTP_SOURCE,
         BOOT_TIME.plusMillis(5_873),
         new HttpFileEvent(MAC, BootStage.HTTP_SERVED, "10.213.0.121", "tftp-1", "GET",

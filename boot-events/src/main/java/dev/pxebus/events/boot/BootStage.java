@@ -19,10 +19,12 @@ public enum BootStage {
   TFTP_FAILED(Family.TFTP),
   HTTP_SERVED(Family.HTTP),
   HTTP_FAILED(Family.HTTP),
-  MENU_RENDERED(Family.MENU);
+  MENU_RENDERED(Family.MENU),
+  /** The installed machine reported its installation finished (menu-service's callback). */
+  INSTALLED(Family.INSTALL);
 
   /** Which event record carries a stage. */
-  public enum Family { DHCP, TFTP, HTTP, MENU }
+  public enum Family { DHCP, TFTP, HTTP, MENU, INSTALL }
 
   private final Family family;
 

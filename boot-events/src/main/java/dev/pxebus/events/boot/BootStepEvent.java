@@ -7,7 +7,7 @@ import dev.pxebus.events.PxebusEvent;
  * the envelope carries the boot-attempt id that joins the steps of one boot across services.
  */
 public sealed interface BootStepEvent extends PxebusEvent
-    permits DhcpStepEvent, TftpTransferEvent, HttpFileEvent, MenuRenderedEvent {
+    permits DhcpStepEvent, TftpTransferEvent, HttpFileEvent, MenuRenderedEvent, InstalledEvent {
 
   String mac();
 

@@ -46,6 +46,8 @@ public enum Outcome {
    */
   static Outcome of(List<Timelines.Step> steps, Timelines.Step last, boolean superseded) {
     if (FAILURES.contains(last.data().stage())) return FAILED;
+    // The machine said its installation finished: the boot did what it was for.
+    if (steps.stream().anyMatch(s -> s.data().stage() == BootStage.INSTALLED)) return COMPLETED;
     if (last.data().stage() != BootStage.TFTP_STARTED && bootedAfterMenu(steps)) return COMPLETED;
     return superseded ? ABANDONED : IN_PROGRESS;
   }

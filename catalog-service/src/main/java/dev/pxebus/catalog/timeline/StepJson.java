@@ -3,6 +3,7 @@ package dev.pxebus.catalog.timeline;
 import dev.pxebus.events.boot.BootStepEvent;
 import dev.pxebus.events.boot.DhcpStepEvent;
 import dev.pxebus.events.boot.HttpFileEvent;
+import dev.pxebus.events.boot.InstalledEvent;
 import dev.pxebus.events.boot.MenuRenderedEvent;
 import dev.pxebus.events.boot.TftpTransferEvent;
 import dev.pxebus.events.lease.LeaseEvent;
@@ -73,6 +74,9 @@ final class StepJson {
       opt(j, "arch", m.arch());
       opt(j, "uuid", m.uuid());
       j.put("bytes", m.bytes());
+    } else if (e instanceof InstalledEvent i) {
+      opt(j, "profile", i.profile());
+      opt(j, "clientIp", i.clientIp());
     }
   }
 

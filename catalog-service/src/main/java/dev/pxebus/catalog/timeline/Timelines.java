@@ -3,6 +3,7 @@ package dev.pxebus.catalog.timeline;
 import dev.pxebus.events.Envelope;
 import dev.pxebus.events.Mac;
 import dev.pxebus.events.boot.BootStepEvent;
+import dev.pxebus.events.boot.InstalledEvent;
 import dev.pxebus.events.lease.LeaseEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,6 +53,8 @@ import java.util.Set;
  * The outcome of an attempt is {@link Outcome}'s rule.
  */
 public final class Timelines {
+  /** Installation reports kept per machine in its status: the history of its boot-once installs. */
+  public static final int INSTALLS_KEPT = 10;
   /** What to pass as partition when the consumer does not know it; ordering then rests on time and offset. */
   public static final int UNKNOWN_PARTITION = -1;
   /** The boot-attempt id tftp-service writes when it cannot tell the attempt ({@code TftpApp.UNKNOWN_ATTEMPT}). */
@@ -153,6 +156,8 @@ public final class Timelines {
     String latestAttempt;
     LeaseEvent lease;
     long attemptsSeen;
+    /** The installation reports of the machine ({@code INSTALLED} steps), newest first, at most {@link #INSTALLS_KEPT}. */
+    final ArrayDeque<Step> installs = new ArrayDeque<>();
 
     boolean holds(String envelopeId) {
       for (Attempt a : attempts.values()) {
@@ -263,6 +268,13 @@ public final class Timelines {
       result = a.add(s);
     }
     stepsApplied++;
+    if (e.data() instanceof InstalledEvent) {
+      h.installs.addFirst(s);
+      List<Step> sorted = new ArrayList<>(h.installs);
+      sorted.sort((x, y) -> y.after(x) ? 1 : x.after(y) ? -1 : 0);
+      h.installs.clear();
+      sorted.stream().limit(INSTALLS_KEPT).forEach(h.installs::addLast);
+    }
     if (h.latest == null || s.after(h.latest)) {
       h.latest = s;
       h.latestAttempt = attemptId;
@@ -364,7 +376,8 @@ public final class Timelines {
 
   /**
    * What is known of a machine: {@code {"mac", "lastSeen", "lastStage", "lastBootAttempt", "lastLease",
-   * "attempts"}}; the first three are those of its latest step (null when it is known from the lease topic only),
+   * "attempts", "installed"}} ({@code installed}: its installation reports, newest first, each {@code {time,
+   * profile, clientIp}}); the first three are those of its latest step (null when it is known from the lease topic only),
    * {@code lastLease} the record of the lease topic (null when none), {@code attempts} the attempts seen while
    * the MAC was held (evicted ones included, stale ones not).
    *
@@ -381,6 +394,16 @@ public final class Timelines {
         .put("lastStage", h.latest == null ? null : h.latest.data().stage().name())
         .put("lastBootAttempt", h.latestAttempt)
         .put("lastLease", h.lease == null ? null : StepJson.lease(h.lease))
-        .put("attempts", h.attemptsSeen));
+        .put("attempts", h.attemptsSeen)
+        .put("installed", installs(h)));
+  }
+
+  private static io.vertx.core.json.JsonArray installs(Host h) {
+    io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
+    for (Step s : h.installs) {
+      InstalledEvent i = (InstalledEvent) s.data();
+      a.add(new JsonObject().put("time", s.time().toString()).put("profile", i.profile()).put("clientIp", i.clientIp()));
+    }
+    return a;
   }
 }

@@ -64,6 +64,10 @@ final class TimelineFixtures {
         selectedBy == MenuSelection.LOCAL_BOOT ? null : "debian-12-install", null, "0", UUID, 611);
   }
 
+  static dev.pxebus.events.boot.InstalledEvent installed(String mac) {
+    return new dev.pxebus.events.boot.InstalledEvent(mac, BootStage.INSTALLED, "debian-12-install", "10.213.0.121");
+  }
+
   static String menuPath(String mac) {
     return "/pxelinux.cfg/01-" + mac.replace(':', '-');
   }

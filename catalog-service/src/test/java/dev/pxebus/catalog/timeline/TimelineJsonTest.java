@@ -151,9 +151,25 @@ class TimelineJsonTest {
             "expires": "2025-05-06T09:15:30.124Z",
             "server": "10.213.0.1"
           },
-          "attempts": 2
+          "attempts": 2,
+          "installed": []
         }
         """, twoBoots().statusJson(MAC).orElseThrow());
+  }
+
+  @Test
+  void statusListsTheInstallationsNewestFirst() {
+    Timelines t = twoBoots();
+    t.apply(TimelineFixtures.envelope("a3b5c7d9-1e2f-4a6b-8c0d-2e4f6a8b0c01", ATTEMPT_1, T0.plusSeconds(60),
+        TimelineFixtures.MENU, TimelineFixtures.installed(MAC)), 0, 100);
+    t.apply(TimelineFixtures.envelope("a3b5c7d9-1e2f-4a6b-8c0d-2e4f6a8b0c02", ATTEMPT_2, T0.plusSeconds(600),
+        TimelineFixtures.MENU, TimelineFixtures.installed(MAC)), 0, 101);
+    var installed = t.statusJson(MAC).orElseThrow().getJsonArray("installed");
+    assertEquals(2, installed.size());
+    assertEquals(T0.plusSeconds(600).toString(), installed.getJsonObject(0).getString("time"));
+    assertEquals("debian-12-install", installed.getJsonObject(1).getString("profile"));
+    assertEquals("completed", t.timelineJson(MAC, 10).orElseThrow().getJsonArray("attempts").getJsonObject(0)
+        .getString("outcome"), "an attempt that reported its installation completed");
   }
 
   @Test
@@ -168,7 +184,8 @@ class TimelineJsonTest {
           "lastStage": "DHCP_DISCOVER",
           "lastBootAttempt": "5b7d1e3a-8c2f-4a6b-9d0e-1f3a5c7e9b20",
           "lastLease": null,
-          "attempts": 1
+          "attempts": 1,
+          "installed": []
         }
         """, t.statusJson(MAC).orElseThrow());
   }

@@ -47,10 +47,11 @@ class TimelinesTest {
       case TFTP -> TimelineFixtures.tftp(mac, f.stage(), "pxelinux.0", 42_430);
       case HTTP -> TimelineFixtures.http(mac, f.stage(), "/images/debian-12-amd64/linux", 200, 8_247_232);
       case MENU -> TimelineFixtures.menu(mac, MenuSelection.HOST);
+      case INSTALL -> TimelineFixtures.installed(mac);
     };
     String source = switch (f.stage().family()) {
       case DHCP -> TimelineFixtures.DHCP;
-      case MENU -> TimelineFixtures.MENU;
+      case MENU, INSTALL -> TimelineFixtures.MENU;
       default -> TimelineFixtures.TFTP;
     };
     return TimelineFixtures.envelope(f.id(), f.attempt(), T0.plusMillis(f.ms()), source, data);
