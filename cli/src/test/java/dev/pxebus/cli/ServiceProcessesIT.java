@@ -83,7 +83,8 @@ class ServiceProcessesIT {
 
   @Test
   void menuService() throws Exception {
-    runService("menu-service", Map.of(), "NOT BUILT YET");
+    runService("menu-service", Map.of("PXEBUS_HTTP_HOST", "127.0.0.1", "PXEBUS_HTTP_PORT", "0"),
+        "menu-service: menus on http://127.0.0.1:");
   }
 
   @Test

@@ -1,69 +1,72 @@
 package dev.pxebus.menu;
 
-import dev.pxebus.events.Topics;
-import dev.pxebus.events.catalog.GroupEvent;
-import dev.pxebus.events.catalog.HostEvent;
-import dev.pxebus.events.catalog.ImageEvent;
-import dev.pxebus.events.catalog.ProfileEvent;
-import dev.pxebus.runtime.Health;
-import dev.pxebus.runtime.MaterializedView;
+import dev.pxebus.menu.catalog.MenuCatalog;
+import dev.pxebus.menu.http.MenuRoutes;
+import dev.pxebus.menu.render.MenuRenderer;
+import dev.pxebus.menu.select.PlannerOptions;
 import dev.pxebus.runtime.RunningService;
 import dev.pxebus.runtime.ServiceHost;
 import io.vertx.core.Future;
-import java.util.LinkedHashMap;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * menu-service as started by {@link Main} or by {@code pxebus lab}. Today it materialises its own view of the
- * catalog from the compacted topics (rebuilt on every start, kept while Kafka is down); rendering menus comes with
- * issue #6.
+ * menu-service as started by {@link Main} or by {@code pxebus lab}: its own view of the catalog ({@link
+ * MenuCatalog}, rebuilt from the topics on every start) and the menus rendered from it over HTTP ({@link
+ * MenuRoutes}).
  */
 public final class MenuApp implements RunningService {
   private static final Logger LOG = LoggerFactory.getLogger(MenuApp.class);
 
   private final ServiceHost host;
-  private final MaterializedView<ImageEvent> images;
-  private final MaterializedView<ProfileEvent> profiles;
-  private final MaterializedView<HostEvent> hosts;
-  private final MaterializedView<GroupEvent> groups;
+  private final MenuConfig config;
+  private final MenuCatalog catalog;
+  private HttpServer http;
 
-  private MenuApp(ServiceHost host) {
+  private MenuApp(ServiceHost host, MenuConfig config, MenuCatalog catalog) {
     this.host = host;
-    this.images = host.view(Topics.CATALOG_IMAGES);
-    this.profiles = host.view(Topics.CATALOG_PROFILES);
-    this.hosts = host.view(Topics.CATALOG_HOSTS);
-    this.groups = host.view(Topics.CATALOG_GROUPS);
+    this.config = config;
+    this.catalog = catalog;
   }
 
   public static Future<MenuApp> start(MenuConfig config) {
     ServiceHost host = ServiceHost.create(config.common());
-    LOG.warn("menu-service: menu rendering (iPXE, pxelinux, GRUB) is NOT BUILT YET (issue #6): this process only "
-        + "materialises the catalog");
-    MenuApp app = new MenuApp(host);
-    host.check("catalog", false, app::catalogHealth);
-    return host.startAdmin().map(port -> app).onFailure(e -> host.close());
+    MenuCatalog catalog = MenuCatalog.start(host);
+    MenuApp app = new MenuApp(host, config, catalog);
+    PlannerOptions options = new PlannerOptions((int) config.menuTimeout().toSeconds(), config.ipxeLocalBoot(),
+        config.fileBase(), config.title());
+    return host.startAdmin()
+        .compose(p -> MenuRenderer.create(host.vertx(), config.templateDir()))
+        .compose(renderer -> host.vertx().createHttpServer(new HttpServerOptions().setHost(config.httpHost())
+                .setPort(config.httpPort()))
+            .requestHandler(new MenuRoutes(catalog, renderer, options, host.publisher(), host.registry(),
+                Clock.systemUTC()).router(host.vertx()))
+            .listen())
+        .map(server -> {
+          app.http = server;
+          host.onClose("menu HTTP server", server::close);
+          LOG.info("menu-service: menus on {}{}", app.menuUrl(),
+              config.templateDir().map(d -> " (operator templates in " + d + ")").orElse(""));
+          return app;
+        })
+        .onFailure(e -> host.close());
   }
 
-  private Health catalogHealth() {
-    Map<String, Object> d = new LinkedHashMap<>();
-    boolean caughtUp = true;
-    for (MaterializedView<?> v : List.of(images, profiles, hosts, groups)) {
-      d.put(v.topic().name(), v.size());
-      caughtUp &= v.isCaughtUp();
-    }
-    d.put("caughtUp", caughtUp);
-    return Health.up(d);
+  public MenuCatalog catalog() {
+    return catalog;
   }
 
-  public MaterializedView<ImageEvent> images() {
-    return images;
+  public int httpPort() {
+    return http.actualPort();
   }
 
-  public MaterializedView<HostEvent> hosts() {
-    return hosts;
+  public String menuUrl() {
+    String h = "0.0.0.0".equals(config.httpHost()) ? "127.0.0.1" : config.httpHost();
+    return "http://" + h + ":" + httpPort();
   }
 
   @Override
@@ -73,7 +76,8 @@ public final class MenuApp implements RunningService {
 
   @Override
   public List<String> endpoints() {
-    return List.of("admin " + host.adminUrl() + " (/health, /metrics) — menu rendering not built yet (issue #6)");
+    return List.of("menus " + menuUrl() + " (/boot.ipxe, /pxelinux.cfg/…, /grub/…, /installed)",
+        "admin " + host.adminUrl() + " (/health, /metrics)");
   }
 
   @Override

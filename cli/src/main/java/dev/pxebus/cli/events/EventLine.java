@@ -69,6 +69,9 @@ public final class EventLine {
       d.add("format", s.format()).add("path", s.path()).add("selectedBy", s.selectedBy())
           .add("profile", s.profile()).add("group", s.group()).add("arch", s.arch()).add("uuid", s.uuid())
           .add("bytes", s.bytes());
+    } else if (data instanceof dev.pxebus.events.boot.InstalledEvent s) {
+      stage = s.stage().name();
+      d.add("profile", s.profile()).add("client", s.clientIp());
     } else if (data instanceof LeaseEvent s) {
       stage = "LEASE_" + s.state().name();
       d.add("ip", s.ip()).add("hostname", s.hostname()).add("subnet", s.subnet()).add("clientId", s.clientId())

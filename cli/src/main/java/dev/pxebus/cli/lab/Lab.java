@@ -106,11 +106,16 @@ public final class Lab implements AutoCloseable {
       CatalogApp catalogApp = (CatalogApp) start("catalog-service", CatalogConfig.keys(), catalog, o.env(),
           s -> CatalogApp.start(CatalogConfig.from(s)));
       started.add(catalogApp);
-      started.add(start("menu-service", MenuConfig.keys(), common, o.env(), s -> MenuApp.start(MenuConfig.from(s))));
+      Map<String, String> menu = new HashMap<>(common);
+      if (o.freePorts()) menu.put(MenuConfig.HTTP_PORT, "0");
+      MenuApp menuApp = (MenuApp) start("menu-service", MenuConfig.keys(), menu, o.env(),
+          s -> MenuApp.start(MenuConfig.from(s)));
+      started.add(menuApp);
       Map<String, String> tftp = new HashMap<>(common);
       tftp.put(TftpConfig.ROOT, boot.toString());
       tftp.put(TftpConfig.CACHE_DIR, dir.resolve("cache").toString());
       tftp.put(TftpConfig.CATALOG_URL, catalogApp.apiUrl());
+      tftp.put(TftpConfig.MENU_URL, menuApp.menuUrl());
       tftp.put(TftpConfig.BIND_ADDRESS, o.bindAddress());
       if (o.freePorts()) {
         tftp.put(TftpConfig.PORT, "0");
