@@ -1,0 +1,66 @@
+package dev.pxebus.menu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pxebus.events.Envelope;
+import dev.pxebus.events.catalog.Artifact;
+import dev.pxebus.events.catalog.HostEvent;
+import dev.pxebus.events.catalog.ImageEvent;
+import dev.pxebus.events.catalog.ProfileEvent;
+import dev.pxebus.kafka.KraftBroker;
+import dev.pxebus.testing.Await;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** With its broker stopped, menu-service keeps serving the menus of the last catalog it read. */
+class MenuKafkaDownTest {
+  private static final String MAC = "52:54:00:4b:00:01";
+
+  @Test
+  void menusAreServedFromTheLastCatalogWhileKafkaIsDown(@TempDir Path dir) throws Exception {
+    try (KraftBroker broker = KraftBroker.builder(dir.resolve("kafka")).build().start()) {
+      MenuApp app = MenuAppTest.start(broker.bootstrapServers(), Map.of());
+      try {
+        String sha = "cd".repeat(32);
+        for (var e : List.of(
+            new ImageEvent("down-img", "Down", null, "x86_64", new Artifact("vmlinuz", sha, 1), List.of(), null,
+                Map.of(), 1, Instant.EPOCH),
+            new ProfileEvent("down-install", "down-img", null, null, 2, Instant.EPOCH),
+            new HostEvent(MAC, null, Map.of(), null, "down-install", false, 3, Instant.EPOCH))) {
+          app.host().publisher().publishConfirmed(Envelope.of("/pxebus/catalog-service/test", e))
+              .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        Await.until(Duration.ofSeconds(30), () -> app.catalog().state().hosts().containsKey(MAC), "the host arrives");
+        String url = app.menuUrl() + "/pxelinux.cfg/01-52-54-00-4b-00-01";
+        String before = get(url);
+        assertTrue(before.contains("KERNEL images/down-img/vmlinuz"), before);
+
+        broker.stop();
+        Await.until(Duration.ofSeconds(30), () -> !app.host().kafka().reachable(), "menu-service sees Kafka gone");
+        assertFalse(app.host().kafka().reachable());
+        assertEquals(before, get(url), "the same menu, from the last catalog read");
+      } finally {
+        app.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static String get(String url) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return r.body();
+  }
+}
