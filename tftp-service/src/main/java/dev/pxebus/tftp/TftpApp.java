@@ -73,7 +73,7 @@ public final class TftpApp implements RunningService {
     byte[] suffix = new byte[3];
     ThreadLocalRandom.current().nextBytes(suffix);
     this.replicaId = config.common().instanceId() + "-" + HexFormat.of().formatHex(suffix);
-    this.address = config.advertiseAddress().orElseGet(TftpApp::firstIpv4);
+    this.address = config.advertiseAddress().orElseGet(() -> defaultAddress(config.bindAddress()));
     this.leases = new LeaseIndex(host);
     this.metrics = new TftpServerMetrics(host.registry());
     this.maxBlksize = config.maxBlksize() != 0 ? config.maxBlksize()
@@ -257,10 +257,21 @@ public final class TftpApp implements RunningService {
     return metrics;
   }
 
-  private static String firstIpv4() {
+  /**
+   * The address announced to dhcp-service (the next-server clients are sent to) when none is configured: the bind
+   * address when it is one, else the first IPv4 address of an interface that is up (administratively: a link
+   * without a carrier yet, such as a bridge whose VM taps are not open, still counts), else loopback.
+   */
+  static String defaultAddress(String bindAddress) {
+    try {
+      InetAddress bound = InetAddress.getByName(bindAddress);
+      if (bound instanceof Inet4Address && !bound.isAnyLocalAddress()) return bound.getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      LOG.warn("cannot resolve the bind address {}: {}", bindAddress, e.toString());
+    }
     try {
       for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-        if (!nic.isUp() || nic.isLoopback()) continue;
+        if (!dev.pxebus.runtime.net.LinkState.isAdminUp(nic) || nic.isLoopback()) continue;
         for (InetAddress a : Collections.list(nic.getInetAddresses())) {
           if (a instanceof Inet4Address) return a.getHostAddress();
         }

@@ -124,7 +124,9 @@ public final class Lab implements AutoCloseable {
       started.add(start("tftp-service", TftpConfig.keys(), tftp, o.env(), s -> TftpApp.start(TftpConfig.from(s))));
       dhcp.putAll(common);
       started.add(start("dhcp-service", DhcpConfig.keys(), dhcp, o.env(), s -> DhcpApp.start(DhcpConfig.from(s))));
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
+      // An Error too (a class missing from a stale jar …): the broker and the services started so far would
+      // otherwise keep the JVM alive, serving nothing.
       new Lab(broker, started, summary).close();
       throw e;
     }

@@ -22,7 +22,7 @@ public final class Mtu {
       OptionalInt smallest = OptionalInt.empty();
       int loopback = -1;
       for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-        if (!nic.isUp()) continue;
+        if (!dev.pxebus.runtime.net.LinkState.isAdminUp(nic)) continue;
         if (nic.isLoopback()) {
           loopback = nic.getMTU();
           continue;
