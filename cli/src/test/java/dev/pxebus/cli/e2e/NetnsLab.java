@@ -1,0 +1,189 @@
+package dev.pxebus.cli.e2e;
+
+import dev.pxebus.testing.Await;
+import dev.pxebus.testing.Netns;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A boot segment for VMs, and {@code pxebus lab} serving it, inside one network namespace the test creates: a
+ * bridge {@value #BRIDGE} holding the server address, taps for the VMs, and the lab as a real process (the packaged
+ * {@code pxebus.jar}) with its default ports, which are free in a fresh namespace (DHCP 67, TFTP 69). The {@code
+ * pxebus} command runs in the namespace too, since the lab's catalog and Kafka listen on its loopback. Closing
+ * kills every process started here and deletes the namespace; the namespace's shutdown hook does it if the test
+ * never gets there.
+ */
+final class NetnsLab implements AutoCloseable {
+  static final String BRIDGE = "br0";
+  static final String SERVER_IP = "10.213.9.1";
+  static final String POOL = "10.213.9.100-10.213.9.149";
+  private static final String IPV6_PREFIX = "fd5e:e2e::";
+  private static final Duration CMD = Duration.ofSeconds(10);
+  private static final Duration LAB_START = Duration.ofSeconds(120);
+  private static final Duration CLI = Duration.ofSeconds(90);
+  private static final Pattern CATALOG_URL = Pattern.compile("catalog-service: REST API (http://\\S+)");
+  private static final Pattern KAFKA = Pattern.compile("kafka: (\\S+)");
+
+  private final Netns ns;
+  private final Path jar;
+  private Path labDir;
+  private Path labLog;
+  private Process lab;
+  private String catalogUrl;
+  private String kafka;
+
+  private NetnsLab(Netns ns, Path jar) {
+    this.ns = ns;
+    this.jar = jar;
+  }
+
+  /**
+   * The namespace with the bridge up and carrying the server's addresses. The bridge has no carrier until the VM's
+   * tap opens (NO-CARRIER): dhcp-service must start on it all the same, as on any link whose cable comes later.
+   */
+  static NetnsLab create(String label, Path jar) {
+    Netns ns = Netns.create(label);
+    try {
+      NetnsLab lab = new NetnsLab(ns, jar);
+      lab.ip("link", "add", BRIDGE, "type", "bridge");
+      lab.ip("addr", "add", SERVER_IP + "/24", "dev", BRIDGE);
+      lab.ip("-6", "addr", "add", IPV6_PREFIX + "1/64", "dev", BRIDGE, "nodad");
+      lab.ip("link", "set", BRIDGE, "up");
+      return lab;
+    } catch (RuntimeException e) {
+      ns.close();
+      throw e;
+    }
+  }
+
+  Netns netns() {
+    return ns;
+  }
+
+  /** A tap for one VM, a port of the bridge. */
+  void addTap(String tap) {
+    ip("tuntap", "add", tap, "mode", "tap");
+    ip("link", "set", tap, "master", BRIDGE);
+    ip("link", "set", tap, "up");
+  }
+
+  /**
+   * IPv6 router advertisements on the segment (dnsmasq with RA only: no DNS, no DHCPv4, no DHCPv6). Without any,
+   * qemu's iPXE waits about 15 s in "Configuring (net0 …)" for one (measured here: DHCP ack to the first TFTP
+   * request 17 s without, under 1 s with). Not part of pxebus: a fact of the segment.
+   *
+   * @return false when dnsmasq is not installed (the boot then only takes longer)
+   */
+  boolean startRouterAdvertisements(Path log) throws IOException {
+    if (!Files.isExecutable(Path.of("/usr/sbin/dnsmasq"))) return false;
+    ns.start(log, "/usr/sbin/dnsmasq", "--keep-in-foreground", "--log-facility=-", "--conf-file=/dev/null",
+        "--port=0", "--no-resolv", "--no-hosts", "--leasefile-ro", "--pid-file", "--bind-interfaces",
+        "--interface=" + BRIDGE, "--enable-ra", "--dhcp-range=" + IPV6_PREFIX + ",ra-only");
+    return true;
+  }
+
+  /**
+   * Starts {@code pxebus lab --dir DIR ARGS…} with {@code env} (PXEBUS_* variables of this JVM removed first) and
+   * waits until it prints where everything listens.
+   */
+  void startLab(Path dir, Map<String, String> env, String... args) throws IOException {
+    labDir = dir;
+    labLog = dir.resolveSibling(dir.getFileName() + ".log");
+    List<String> cmd = new ArrayList<>(List.of("env"));
+    System.getenv().keySet().stream().filter(k -> k.startsWith("PXEBUS_")).sorted().forEach(k -> {
+      cmd.add("-u");
+      cmd.add(k);
+    });
+    env.forEach((k, v) -> cmd.add(k + "=" + v));
+    cmd.addAll(List.of(java(), "-Xmx1g", "-jar", jar.toString(), "lab", "--dir", dir.toString()));
+    cmd.addAll(List.of(args));
+    lab = ns.start(labLog, cmd.toArray(String[]::new));
+    Await.until(LAB_START, () -> {
+      if (!lab.isAlive()) throw new AssertionError("pxebus lab exited " + lab.exitValue() + ":\n" + labLogText());
+      String text = labLogText();
+      // An Error thrown while starting kills only the main thread: the broker's threads keep the JVM alive.
+      if (text.contains("Exception in thread \"main\"")) {
+        throw new AssertionError("pxebus lab failed to start:\n" + text);
+      }
+      return text.contains("Ctrl-C stops it");
+    }, () -> "pxebus lab to start:\n" + labLogText());
+    String text = labLogText();
+    catalogUrl = group(CATALOG_URL, text);
+    kafka = group(KAFKA, text);
+  }
+
+  String catalogUrl() {
+    return catalogUrl;
+  }
+
+  String kafka() {
+    return kafka;
+  }
+
+  Path tokenFile() {
+    return labDir.resolve("catalog").resolve("token");
+  }
+
+  Path bootRoot() {
+    return labDir.resolve("boot");
+  }
+
+  String labLogText() {
+    try {
+      return labLog != null && Files.exists(labLog)
+          ? new String(Files.readAllBytes(labLog), StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  /** Runs a catalog command ({@code images import …}) against the lab's catalog, with its write token. */
+  Netns.Result catalog(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(args));
+    cmd.addAll(List.of("--catalog", catalogUrl, "--token-file", tokenFile().toString()));
+    return pxebus(cmd.toArray(String[]::new));
+  }
+
+  /** Runs {@code pxebus ARGS…} inside the namespace and waits for it. */
+  Netns.Result pxebus(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
+    cmd.addAll(List.of(args));
+    return ns.exec(CLI, cmd.toArray(String[]::new));
+  }
+
+  /** Starts {@code pxebus ARGS…} inside the namespace, output to {@code log}; killed on close. */
+  Process startPxebus(Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
+    cmd.addAll(List.of(args));
+    return ns.start(log, cmd.toArray(String[]::new));
+  }
+
+  @Override
+  public void close() {
+    ns.close();
+  }
+
+  private void ip(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("ip"));
+    cmd.addAll(List.of(args));
+    ns.exec(CMD, cmd.toArray(String[]::new)).assertOk();
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static String group(Pattern p, String text) {
+    Matcher m = p.matcher(text);
+    if (!m.find()) throw new AssertionError("no " + p.pattern() + " in the lab's output:\n" + text);
+    return m.group(1);
+  }
+}
