@@ -1,6 +1,9 @@
 package dev.pxebus.tftp;
 
+import dev.pxebus.events.Envelope;
+import dev.pxebus.events.EventType;
 import dev.pxebus.events.boot.BootStage;
+import dev.pxebus.events.boot.BootStepEvent;
 import dev.pxebus.events.boot.HttpFileEvent;
 import dev.pxebus.events.boot.TftpTransferEvent;
 import dev.pxebus.events.replica.TftpReplicaEvent;
@@ -198,20 +201,79 @@ public final class TftpApp implements RunningService {
   }
 
   private void publish(TransferReport r, BootStage stage, Integer errorCode, String error) {
-    String mac = leases.macOf(r.clientIp()).orElse(UNKNOWN_MAC);
     Map<String, String> options = new LinkedHashMap<>(r.options());
     long bytes = stage == BootStage.TFTP_STARTED ? 0 : r.stats().bytesAcknowledged();
-    TftpTransferEvent event = new TftpTransferEvent(mac, stage, r.clientIp(), r.clientPort(), replicaId, r.file(),
-        options, bytes, r.stats().elapsedNanos() / 1_000_000, (int) r.stats().retransmissions(), errorCode, error);
-    host.publisher().publish(event, UNKNOWN_ATTEMPT);
+    long ms = r.stats().elapsedNanos() / 1_000_000;
+    int retransmissions = (int) r.stats().retransmissions();
+    publishAttributed(r.clientIp(), mac -> new TftpTransferEvent(mac, stage, r.clientIp(), r.clientPort(), replicaId,
+        r.file(), options, bytes, ms, retransmissions, errorCode, error));
   }
 
   private void httpServed(HttpFileAccess a) {
-    String mac = a.mac() != null ? a.mac() : leases.macOf(a.clientIp()).orElse(UNKNOWN_MAC);
     BootStage stage = a.served() ? BootStage.HTTP_SERVED : BootStage.HTTP_FAILED;
-    host.publisher().publish(new HttpFileEvent(mac, stage, a.clientIp(), replicaId, a.method(), a.path(), a.status(),
-        a.bytes(), a.durationMs(), a.range()), UNKNOWN_ATTEMPT);
+    java.util.function.Function<String, BootStepEvent> event = mac -> new HttpFileEvent(mac, stage, a.clientIp(),
+        replicaId, a.method(), a.path(), a.status(), a.bytes(), a.durationMs(), a.range());
+    if (a.mac() != null) {
+      host.publisher().publish((HttpFileEvent) event.apply(a.mac()), UNKNOWN_ATTEMPT);
+    } else {
+      publishAttributed(a.clientIp(), event);
+    }
   }
+
+  /** How long an event waits for its client's lease, polled every {@link #MAC_WAIT_STEP_MS}. */
+  static final int MAC_WAIT_STEPS = 12;
+  static final long MAC_WAIT_STEP_MS = 250;
+
+  /**
+   * Publishes a machine's event under its MAC, found from its address in the lease topic. A client can ask for its
+   * first file within a second of its DHCP ACK, before the lease record has reached this replica: then the event
+   * waits (a timer, never the transfer) up to {@code MAC_WAIT_STEPS × MAC_WAIT_STEP_MS} for the lease, and goes out
+   * with the time it happened, under {@value #UNKNOWN_MAC} only if the lease never came.
+   */
+  private void publishAttributed(String clientIp, java.util.function.Function<String, ? extends BootStepEvent> make) {
+    Waiting w = new Waiting(clientIp, Instant.now(), make);
+    if (!w.tryPublish(false)) {
+      waiting.add(w);
+      w.schedule();
+    }
+  }
+
+  /** Events waiting for their client's lease; published at once, as they are, when the service closes. */
+  private final java.util.Set<Waiting> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile boolean closing;
+
+  private final class Waiting {
+    final String clientIp;
+    final Instant at;
+    final java.util.function.Function<String, ? extends BootStepEvent> make;
+    final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    int steps;
+
+    Waiting(String clientIp, Instant at, java.util.function.Function<String, ? extends BootStepEvent> make) {
+      this.clientIp = clientIp;
+      this.at = at;
+      this.make = make;
+    }
+
+    void schedule() {
+      host.vertx().setTimer(MAC_WAIT_STEP_MS, t -> {
+        if (!tryPublish(++steps >= MAC_WAIT_STEPS || closing)) schedule();
+      });
+    }
+
+    /** Publishes when the MAC is known, or anyway when {@code force}; true when published (now or before). */
+    boolean tryPublish(boolean force) {
+      java.util.Optional<String> mac = leases.macOf(clientIp);
+      if (mac.isEmpty() && !force) return false;
+      if (!done.compareAndSet(false, true)) return true;
+      waiting.remove(this);
+      BootStepEvent e = make.apply(mac.orElse(UNKNOWN_MAC));
+      host.publisher().publish(new Envelope<>(java.util.UUID.randomUUID().toString(), host.config().eventSource(),
+          EventType.of(e), at, e.key(), UNKNOWN_ATTEMPT, Envelope.SCHEMA_VERSION, e));
+      return true;
+    }
+  }
+
 
   private Map<String, Object> tftpHealthDetails() {
     Map<String, Object> d = new LinkedHashMap<>();
@@ -304,6 +366,8 @@ public final class TftpApp implements RunningService {
 
   @Override
   public Future<Void> close() {
+    closing = true;
+    for (Waiting w : List.copyOf(waiting)) w.tryPublish(true); // nothing lost: out before the publisher closes
     return host.close();
   }
 }

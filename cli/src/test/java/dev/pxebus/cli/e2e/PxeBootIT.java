@@ -66,11 +66,11 @@ class PxeBootIT {
   /**
    * tftp-service names a transfer's MAC from its lease index, fed by {@code pxebus.dhcp.leases}; a client that asks
    * for its first file before that lease record has reached tftp-service (here 0.3 s after the ACK, while the
-   * lease arrived 0.8 to 1.3 s after it) gets its transfer published under {@code 00:00:00:00:00:00}, and
-   * so missing from its timeline. Tolerated, and reported, while that is so: false once tftp-service learns the MAC
-   * otherwise (e.g. from the DHCP ack event, or by ARP), then every transfer must be on the timeline.
+   * lease arrived 0.8 to 1.3 s after it) had its transfer published under {@code 00:00:00:00:00:00}. tftp-service
+   * now holds such an event (up to 3 s) until the lease arrives, so every transfer must be on the timeline; true
+   * would tolerate unattributed transfers in the first seconds again.
    */
-  private static final boolean UNATTRIBUTED_EARLY_TRANSFERS_TOLERATED = true;
+  private static final boolean UNATTRIBUTED_EARLY_TRANSFERS_TOLERATED = false;
   private static final Duration EARLY = Duration.ofSeconds(3);
 
   @Test

@@ -315,9 +315,8 @@ class BootNamespaceTest {
   @Test
   void menuServiceIsAskedAgainAfterItsRest() throws Exception {
     await(ns.close());
-    // The production-like 2 s timeout, not the generous one: twice in CI (2 of about 12 runs) one request after the
-    // rest got no answer from the fake upstream for 20 s; with a short timeout that request falls back and the next
-    // one is asked, as in production. What stalls that one request is not understood yet (noted on issue 3).
+    // The production-like 2 s timeout: the rest and the asking again are what this test is about (stalled keep-alive
+    // requests, which made it fail twice in CI with the generous timeout, are gone: MenuFetchRegressionTest).
     ns = namespace(options(Duration.ofSeconds(2), Duration.ofMillis(200)));
     upstream.respond("/boot.ipxe", 500, "boom");
     assertEquals(Lookup.Origin.MENU_FALLBACK, assertInstanceOf(Lookup.FileBody.class, lookup("boot.ipxe")).origin());
