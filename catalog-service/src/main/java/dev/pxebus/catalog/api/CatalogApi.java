@@ -353,7 +353,7 @@ public final class CatalogApi {
 
   // ------------------------------------------------------------------------------------------------ blobs
 
-  private Set<String> referenced(Snapshot s) {
+  private static Set<String> referenced(Snapshot s) {
     Set<String> refs = new HashSet<>();
     for (ImageSpec i : s.state().images().values()) {
       refs.add(i.kernel().sha256());
@@ -396,11 +396,7 @@ public final class CatalogApi {
       Duration grace) {
     if (!store.isReady()) return Future.failedFuture(new WriteRefused(WriteRefused.Reason.UNAVAILABLE,
         "the catalog is not loaded yet: blobs are collected only against the whole catalog"));
-    Set<String> refs = new HashSet<>();
-    for (ImageSpec i : store.snapshot().state().images().values()) {
-      refs.add(i.kernel().sha256());
-      i.initrds().forEach(a -> refs.add(a.sha256()));
-    }
+    Set<String> refs = referenced(store.snapshot());
     return vertx.executeBlocking(() -> blobs.collect(refs, grace));
   }
 

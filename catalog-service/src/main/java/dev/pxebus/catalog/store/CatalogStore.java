@@ -180,10 +180,7 @@ public final class CatalogStore {
       return;
     }
     try {
-      CatalogSpec spec = CatalogSpec.fromEvent(envelope.data());
-      if (spec.kind() != kind || !spec.key().equals(key)) {
-        throw new IllegalArgumentException("a " + spec.kind() + " " + spec.key() + " under key " + key);
-      }
+      CatalogSpec spec = CatalogSpec.fromRecord(kind, key, envelope.data());
       snapshot = snapshot.put(spec, revisionOf(envelope.data()), updatedOf(envelope.data(), envelope.time()));
     } catch (ValidationException | IllegalArgumentException e) {
       skipped.increment();

@@ -24,6 +24,20 @@ public sealed interface CatalogSpec permits ImageSpec, ProfileSpec, HostSpec, Gr
 
   PxebusEvent toEvent(long revision, Instant updated);
 
+  /**
+   * The spec of a record read from the {@code kind}'s topic under {@code key}: validated as {@link #fromEvent}, and
+   * refused when it is another kind or another key than the record's (a consumer skips such a record).
+   *
+   * @throws ValidationException for an invalid entity, {@link IllegalArgumentException} for a misplaced one
+   */
+  static CatalogSpec fromRecord(EntityKind kind, String key, PxebusEvent event) {
+    CatalogSpec spec = fromEvent(event);
+    if (spec.kind() != kind || !spec.key().equals(key)) {
+      throw new IllegalArgumentException("a " + spec.kind() + " " + spec.key() + " under key " + key);
+    }
+    return spec;
+  }
+
   /** The spec of a catalog event, validated as if an operator had written it (a consumer skips one that fails). */
   static CatalogSpec fromEvent(PxebusEvent event) {
     if (event instanceof ImageEvent e) return ImageSpec.fromEvent(e);

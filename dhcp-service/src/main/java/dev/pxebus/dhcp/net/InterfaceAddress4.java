@@ -1,6 +1,7 @@
 package dev.pxebus.dhcp.net;
 
 import dev.pxebus.dhcp.codec.DhcpPacket.Ip4;
+import dev.pxebus.runtime.net.LinkState;
 import java.net.Inet4Address;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
@@ -27,7 +28,7 @@ public record InterfaceAddress4(String name, int address, int prefix) {
     try {
       NetworkInterface ni = NetworkInterface.getByName(name);
       if (ni == null) throw new IllegalArgumentException("no network interface named '" + name + "'");
-      if (!adminUp(ni)) throw new IllegalArgumentException("network interface '" + name + "' is down");
+      if (!LinkState.isAdminUp(ni)) throw new IllegalArgumentException("network interface '" + name + "' is down");
       return firstIpv4(ni).orElseThrow(() -> new IllegalArgumentException(
           "network interface '" + name + "' has no IPv4 address: the DHCP server needs one on each interface it serves"));
     } catch (SocketException e) {
@@ -40,17 +41,12 @@ public record InterfaceAddress4(String name, int address, int prefix) {
     List<InterfaceAddress4> out = new ArrayList<>();
     try {
       for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-        if (adminUp(ni) && !ni.isLoopback()) firstIpv4(ni).ifPresent(out::add);
+        if (LinkState.isAdminUp(ni) && !ni.isLoopback()) firstIpv4(ni).ifPresent(out::add);
       }
     } catch (SocketException e) {
       throw new IllegalArgumentException("cannot list network interfaces: " + e.getMessage(), e);
     }
     return out;
-  }
-
-  /** Administratively up: a link without a carrier yet is served, its clients are heard once it has one. */
-  static boolean adminUp(NetworkInterface ni) throws SocketException {
-    return dev.pxebus.runtime.net.LinkState.isAdminUp(ni);
   }
 
   private static Optional<InterfaceAddress4> firstIpv4(NetworkInterface ni) {

@@ -99,10 +99,7 @@ public final class MenuCatalog {
       return;
     }
     try {
-      CatalogSpec spec = CatalogSpec.fromEvent(envelope.data());
-      if (spec.kind() != kind || !spec.key().equals(key)) {
-        throw new IllegalArgumentException("a " + spec.kind() + " " + spec.key() + " under key " + key);
-      }
+      CatalogSpec spec = CatalogSpec.fromRecord(kind, key, envelope.data());
       switch (kind) {
         case IMAGE -> images.put(key, (ImageSpec) spec);
         case PROFILE -> profiles.put(key, (ProfileSpec) spec);
