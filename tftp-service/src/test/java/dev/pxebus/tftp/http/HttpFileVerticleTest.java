@@ -95,7 +95,10 @@ class HttpFileVerticleTest {
     HttpFileVerticle verticle = new HttpFileVerticle(ns, HttpFileOptions.of("127.0.0.1", 0, false), accesses::add);
     await(vertx.deployVerticle(verticle));
     port = verticle.actualPort();
-    client = vertx.createHttpClient();
+    // A connection per request: once in CI a request on a reused keep-alive connection got no answer for 20 s, the
+    // Vert.x 5.0.10 stall MenuFetchRegressionTest reproduces between a Vert.x client and server (which side stalls
+    // is not established yet; noted on issue 3 — real iPXE over keep-alive is for issue 7).
+    client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
   }
 
   @AfterEach
