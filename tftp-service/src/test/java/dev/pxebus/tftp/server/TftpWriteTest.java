@@ -140,10 +140,13 @@ class TftpWriteTest {
   }
 
   private static List<Path> partials() {
-    try (Stream<Path> s = Files.walk(uploads)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
+    // A temporary file may vanish while the walk passes it (the server removing it is what the tests wait for).
+    for (int attempt = 0; ; attempt++) {
+      try (Stream<Path> s = Files.walk(uploads)) {
+        return s.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        if (attempt >= 20) throw new IllegalStateException(e);
+      }
     }
   }
 }
