@@ -177,6 +177,25 @@ class MenuAppTest {
   }
 
   @Test
+  void iPxeAskingWithoutItsMacIsAskedAgainWithItAndThenGetsItsHostsMenu(KafkaEndpoint kafka) throws Exception {
+    app = start(kafka.bootstrapServers(), Map.of());
+    catalog(false, Instant.EPOCH);
+    Await.until(DEADLINE, () -> app.catalog().state().hosts().containsKey(mac), "the host arrives");
+    // What a DHCP boot file URL gives: no MAC. Not the "unknown machine" menu, but a chain with iPXE's identity.
+    Got who = get("/boot.ipxe");
+    assertEquals(200, who.status(), who.body());
+    assertTrue(who.body().startsWith("#!ipxe\n"), who.body());
+    assertTrue(who.body().contains("isset ${mac} || goto nomac\n"
+        + "chain --replace --autofree boot.ipxe?mac=${mac:hexhyp}&arch=${buildarch}&uuid=${uuid} || goto failed"),
+        who.body());
+    assertFalse(who.body().contains("unknown machine"), who.body());
+    // The chained request as iPXE sends it: MAC in hyphen form, ${uuid} unset so empty.
+    Got menu = get("/boot.ipxe?mac=" + mac.replace(':', '-') + "&arch=x86_64&uuid=");
+    assertEquals(200, menu.status(), menu.body());
+    assertTrue(menu.body().contains("images/" + p + "-img/vmlinuz"), "the host's own profile:\n" + menu.body());
+  }
+
+  @Test
   void bootOnceInstallsUntilTheInstalledCallbackThenBootsLocallyUntilReArmed(KafkaEndpoint kafka) throws Exception {
     app = start(kafka.bootstrapServers(), Map.of());
     catalog(true, Instant.now().minusSeconds(60));

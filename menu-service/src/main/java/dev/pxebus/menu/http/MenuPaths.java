@@ -30,8 +30,9 @@ public final class MenuPaths {
   public static Optional<MenuRequest> parse(String path, Map<String, String> query) {
     if (path == null) return Optional.empty();
     String mac = mac(query.get("mac"));
-    String arch = query.get("arch");
-    String uuid = query.get("uuid");
+    // iPXE expands an unset ${uuid} or ${buildarch} to nothing: an empty hint is no hint.
+    String arch = blankToNull(query.get("arch"));
+    String uuid = blankToNull(query.get("uuid"));
     switch (path) {
       case "/boot.ipxe":
         return Optional.of(new MenuRequest(MenuFormat.IPXE, mac, arch, uuid));
@@ -55,6 +56,10 @@ public final class MenuPaths {
   private static Optional<MenuRequest> fromName(String name, MenuFormat format, String arch, String uuid) {
     if (name.length() != 17 || !name.matches("[0-9A-Fa-f]{2}(-[0-9A-Fa-f]{2}){5}")) return Optional.empty();
     return Optional.of(new MenuRequest(format, Mac.canonical(name), arch, uuid));
+  }
+
+  private static String blankToNull(String hint) {
+    return hint == null || hint.isBlank() ? null : hint;
   }
 
   private static String mac(String hint) {

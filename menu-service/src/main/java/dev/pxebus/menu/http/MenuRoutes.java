@@ -4,6 +4,7 @@ import dev.pxebus.catalog.spec.HostSpec;
 import dev.pxebus.events.Mac;
 import dev.pxebus.events.boot.BootStage;
 import dev.pxebus.events.boot.InstalledEvent;
+import dev.pxebus.events.boot.MenuFormat;
 import dev.pxebus.events.boot.MenuRenderedEvent;
 import dev.pxebus.menu.catalog.MenuCatalog;
 import dev.pxebus.menu.render.MenuRenderer;
@@ -83,6 +84,25 @@ public final class MenuRoutes {
     return r;
   }
 
+  /**
+   * The answer to {@code /boot.ipxe} without {@code ?mac=}: chain to the same script with iPXE's own {@code ${mac}},
+   * {@code ${buildarch}} and {@code ${uuid}} (the URL is relative, so through the same replica). {@code ${mac}} is
+   * always a MAC when set, so the second request carries one and this cannot loop; a machine without one (no
+   * network device opened) gets a message and {@code exit}, back to the firmware's next boot device.
+   */
+  static final String IDENTIFY = """
+      #!ipxe
+      # pxebus: asking again with this machine's identity
+      isset ${mac} || goto nomac
+      chain --replace --autofree boot.ipxe?mac=${mac:hexhyp}&arch=${buildarch}&uuid=${uuid} || goto failed
+      :nomac
+      echo pxebus: this machine has no MAC address (no network device open); cannot choose its menu
+      exit
+      :failed
+      echo pxebus: could not fetch this machine's menu; back to the firmware
+      exit
+      """;
+
   private void count(String outcome) {
     outcomes.computeIfAbsent(outcome, o -> Counter.builder("pxebus.menu.requests").tag("outcome", o)
         .description("menu requests by outcome").register(registry)).increment();
@@ -98,6 +118,13 @@ public final class MenuRoutes {
       return;
     }
     MenuRequest request = parsed.get();
+    if (request.format() == MenuFormat.IPXE && !query.containsKey("mac")) {
+      // iPXE asked without saying who it is (a DHCP boot file URL has no place for its MAC): it is asked again with
+      // its own identity, which it always knows; no menu of an "unknown machine" for a known one.
+      count("identify");
+      text(ctx.response(), 200, IDENTIFY);
+      return;
+    }
     long t0 = System.nanoTime();
     MenuPlan plan;
     try {
