@@ -25,6 +25,7 @@ final class NetnsLab implements AutoCloseable {
   static final String BRIDGE = "br0";
   static final String SERVER_IP = "10.213.9.1";
   static final String POOL = "10.213.9.100-10.213.9.149";
+  static final String ROUTER_IP = "10.213.9.254";
   private static final String IPV6_PREFIX = "fd5e:e2e::";
   private static final Duration CMD = Duration.ofSeconds(10);
   private static final Duration LAB_START = Duration.ofSeconds(120);
@@ -37,6 +38,7 @@ final class NetnsLab implements AutoCloseable {
   private Path labDir;
   private Path labLog;
   private Process lab;
+  private Netns router;
   private String catalogUrl;
   private String kafka;
 
@@ -88,6 +90,22 @@ final class NetnsLab implements AutoCloseable {
         "--port=0", "--no-resolv", "--no-hosts", "--leasefile-ro", "--pid-file", "--bind-interfaces",
         "--interface=" + BRIDGE, "--enable-ra", "--dhcp-range=" + IPV6_PREFIX + ",ra-only");
     return true;
+  }
+
+  /**
+   * The router of a proxyDHCP segment, in a namespace of its own plugged into the bridge ({@value #ROUTER_IP}): its
+   * DHCP server, dnsmasq, hands out addresses from {@code range} ("first,last") and nothing for booting (no boot
+   * file, no next server, no PXE options), without a ping check. pxebus in proxy mode supplies the boot beside it,
+   * as beside any router that keeps its own DHCP. Closed with the lab.
+   */
+  void startRouterDhcp(Path log, String range) throws IOException {
+    router = Netns.create("rtr");
+    Netns.veth(router, "eth0", ROUTER_IP + "/24", ns, "rtr0", null);
+    ip("link", "set", "rtr0", "master", BRIDGE);
+    router.start(log, "/usr/sbin/dnsmasq", "--keep-in-foreground", "--log-facility=-", "--conf-file=/dev/null",
+        "--port=0", "--no-resolv", "--no-hosts", "--leasefile-ro", "--pid-file", "--bind-interfaces",
+        "--interface=eth0", "--no-ping", "--log-dhcp", "--dhcp-range=" + range + ",255.255.255.0,10m",
+        "--dhcp-option=option:router," + ROUTER_IP);
   }
 
   /**
@@ -168,7 +186,11 @@ final class NetnsLab implements AutoCloseable {
 
   @Override
   public void close() {
-    ns.close();
+    try {
+      if (router != null) router.close();
+    } finally {
+      ns.close();
+    }
   }
 
   private void ip(String... args) {

@@ -1,23 +1,34 @@
 package dev.pxebus.cli.e2e;
 
+import static dev.pxebus.cli.e2e.BootReadback.attempts;
+import static dev.pxebus.cli.e2e.BootReadback.clean;
+import static dev.pxebus.cli.e2e.BootReadback.completed;
+import static dev.pxebus.cli.e2e.BootReadback.describeAttempt;
+import static dev.pxebus.cli.e2e.BootReadback.events;
+import static dev.pxebus.cli.e2e.BootReadback.find;
+import static dev.pxebus.cli.e2e.BootReadback.index;
+import static dev.pxebus.cli.e2e.BootReadback.ms;
+import static dev.pxebus.cli.e2e.BootReadback.nonce;
+import static dev.pxebus.cli.e2e.BootReadback.requireTools;
+import static dev.pxebus.cli.e2e.BootReadback.stage;
+import static dev.pxebus.cli.e2e.BootReadback.stages;
+import static dev.pxebus.cli.e2e.BootReadback.steps;
+import static dev.pxebus.cli.e2e.BootReadback.tail;
+import static dev.pxebus.cli.e2e.BootReadback.timeline;
+import static dev.pxebus.cli.e2e.BootReadback.transfer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pxebus.testing.Await;
-import dev.pxebus.testing.Netns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.TestAbortedException;
 
 /**
  * A diskless qemu VM boots Linux through pxebus, end to end, with real firmware: SeaBIOS and qemu's iPXE NIC ROM do
@@ -51,7 +60,6 @@ import org.opentest4j.TestAbortedException;
 class PxeBootIT {
   private static final Path JAR = Path.of("target", "pxebus.jar").toAbsolutePath();
   private static final Path WORK = Path.of("target", "e2e").toAbsolutePath();
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String MAC = "52:54:00:e2:e0:01";
   private static final String PXELINUX_CFG = "pxelinux.cfg/01-52-54-00-e2-e0-01";
   private static final String RESERVED_IP = "10.213.9.120";
@@ -61,7 +69,6 @@ class PxeBootIT {
   /** From VM start to the marker: ~20 s unloaded under TCG here, several times that on a loaded 2-core machine. */
   private static final Duration BOOT_TCG = Duration.ofSeconds(240);
   private static final Duration BOOT_KVM = Duration.ofSeconds(120);
-  private static final Duration READ_BACK = Duration.ofSeconds(60);
 
   /**
    * tftp-service names a transfer's MAC from its lease index, fed by {@code pxebus.dhcp.leases}; a client that asks
@@ -75,7 +82,8 @@ class PxeBootIT {
 
   @Test
   void biosVmBootsLinuxThroughPxelinuxAndTheMenuRenderedFromTheCatalog() throws Exception {
-    requireTools();
+    requireTools(JAR, List.of("/usr/lib/PXELINUX/pxelinux.0", "/usr/lib/syslinux/modules/bios/ldlinux.c32",
+        "/usr/lib/syslinux/modules/bios/menu.c32", "/usr/lib/syslinux/modules/bios/libutil.c32"));
     long t0 = System.nanoTime();
     Path work = clean(WORK.resolve("bios-pxelinux"));
     List<String> report = new ArrayList<>();
@@ -158,30 +166,12 @@ class PxeBootIT {
 
   /** The one boot attempt of {@link #MAC}, once it is complete (the initrd's transfer is its last step). */
   private static JsonNode timelineAttempt(NetnsLab lab, Path work, List<String> report) throws IOException {
-    String[] last = {""};
-    JsonNode timeline = Await.value(READ_BACK, () -> {
-      Netns.Result r = lab.pxebus("hosts", "timeline", MAC, "--json", "--catalog", lab.catalogUrl());
-      last[0] = r.output();
-      if (r.exitCode() != 0) return Optional.empty();
-      JsonNode t = parse(r.output().substring(Math.max(0, r.output().indexOf('{'))));
-      boolean done = false;
-      for (JsonNode a : t.path("attempts")) {
-        done |= "completed".equals(a.path("outcome").asText())
-            && steps(a).stream().anyMatch(completed("images/" + IMAGE + "/initrd.img"));
-      }
-      return done ? Optional.of(t) : Optional.empty();
-    }, () -> "a completed boot attempt on the timeline of " + MAC + "; last answer:\n" + last[0]);
-    Files.writeString(work.resolve("timeline.json"), timeline.toPrettyString());
-    List<JsonNode> attempts = new ArrayList<>();
-    timeline.path("attempts").forEach(attempts::add);
+    JsonNode timeline = timeline(lab, MAC, completed("images/" + IMAGE + "/initrd.img"), work);
+    List<JsonNode> attempts = attempts(timeline);
     report.add("timeline of " + MAC + ": " + attempts.size() + " attempt(s)");
     assertEquals(1, attempts.size(), "one power-on, one DHCP exchange: one boot attempt\n" + timeline.toPrettyString());
-    JsonNode attempt = attempts.get(0);
-    Instant start = Instant.parse(attempt.path("started").asText());
-    report.add("attempt " + attempt.path("bootAttemptId").asText() + " outcome " + attempt.path("outcome").asText()
-        + ", droppedSteps " + attempt.path("droppedSteps").asInt());
-    for (JsonNode s : steps(attempt)) report.add("  " + describe(s, start));
-    return attempt;
+    describeAttempt(attempts.get(0), report);
+    return attempts.get(0);
   }
 
   /**
@@ -292,23 +282,11 @@ class PxeBootIT {
 
   /** Every boot event, as {@code pxebus events follow --json} read it from the lab's broker, once the VM's are in. */
   private static List<JsonNode> bootEvents(Path log) {
-    return Await.value(READ_BACK, () -> {
-      List<JsonNode> events = new ArrayList<>();
-      try {
-        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-          if (line.startsWith("{")) events.add(parse(line));
-        }
-      } catch (IOException e) {
-        return Optional.empty();
-      }
-      boolean done = ofMac(events).stream().map(e -> e.path("data"))
-          .anyMatch(completed("images/" + IMAGE + "/initrd.img"));
-      return done ? Optional.of(events) : Optional.empty();
-    }, () -> "the initrd's TFTP_COMPLETED on pxebus.boot.events; read so far:\n" + read(log));
+    return events(log, MAC, completed("images/" + IMAGE + "/initrd.img"));
   }
 
   private static List<JsonNode> ofMac(List<JsonNode> events) {
-    return events.stream().filter(e -> MAC.equals(e.path("subject").asText())).toList();
+    return BootReadback.ofMac(events, MAC);
   }
 
   /** TFTP events from the VM's address under the MAC tftp-service uses when it knows none. */
@@ -354,112 +332,5 @@ class PxeBootIT {
     List<String> timelineFiles = steps(attempt).stream().filter(stage("TFTP_COMPLETED"))
         .map(s -> s.path("file").asText()).toList();
     assertEquals(timelineFiles, kafkaFiles, "the same transfers in the same order");
-  }
-
-  // ---- helpers ------------------------------------------------------------------------------------------------
-
-  private static List<JsonNode> steps(JsonNode attempt) {
-    List<JsonNode> steps = new ArrayList<>();
-    attempt.path("steps").forEach(steps::add);
-    return steps;
-  }
-
-  private static Predicate<JsonNode> stage(String stage) {
-    return s -> stage.equals(s.path("stage").asText());
-  }
-
-  private static Predicate<JsonNode> completed(String file) {
-    return transfer("TFTP_COMPLETED", file);
-  }
-
-  private static Predicate<JsonNode> transfer(String stage, String file) {
-    return s -> stage.equals(s.path("stage").asText()) && file.equals(s.path("file").asText());
-  }
-
-  private static Optional<Integer> find(List<JsonNode> steps, Predicate<JsonNode> p) {
-    for (int i = 0; i < steps.size(); i++) if (p.test(steps.get(i))) return Optional.of(i);
-    return Optional.empty();
-  }
-
-  private static int index(List<JsonNode> steps, Predicate<JsonNode> p) {
-    return find(steps, p).orElseThrow(() -> new AssertionError("no such step among " + stages(steps)));
-  }
-
-  private static List<String> stages(List<JsonNode> steps) {
-    return steps.stream().map(s -> s.path("stage").asText() + (s.has("file") ? " " + s.path("file").asText() : ""))
-        .toList();
-  }
-
-  private static String describe(JsonNode s, Instant start) {
-    long ms = Duration.between(start, Instant.parse(s.path("time").asText())).toMillis();
-    StringBuilder b = new StringBuilder(String.format("+%6d ms  %-15s", ms, s.path("stage").asText()));
-    for (String f : List.of("xid", "yourIp", "clientIp", "bootFile", "file", "bytes", "durationMs", "retransmissions",
-        "options", "path", "selectedBy", "profile", "attemptInferred")) {
-      if (s.has(f)) b.append(' ').append(f).append('=').append(s.get(f).isValueNode() ? s.get(f).asText() : s.get(f));
-    }
-    return b.toString();
-  }
-
-  private static JsonNode parse(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (IOException e) {
-      throw new AssertionError("not JSON: " + json, e);
-    }
-  }
-
-  private static String read(Path p) {
-    try {
-      return Files.exists(p) ? tail(Files.readString(p), 4000) : "(nothing)";
-    } catch (IOException e) {
-      return e.toString();
-    }
-  }
-
-  private static String tail(String s, int chars) {
-    return s.length() <= chars ? s : "…" + s.substring(s.length() - chars);
-  }
-
-  /** 16 hex digits, new each run: nothing but this run's catalog can have told the guest. */
-  private static String nonce() {
-    byte[] b = new byte[8];
-    new SecureRandom().nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
-
-  private static long ms(long t0) {
-    return (System.nanoTime() - t0) / 1_000_000;
-  }
-
-  private static Path clean(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-      }
-    }
-    return Files.createDirectories(dir);
-  }
-
-  /** Root and namespaces ({@link Netns#requireSupport}), then the tools this test drives. */
-  private static void requireTools() {
-    Netns.requireSupport();
-    List<String> missing = new ArrayList<>();
-    for (String tool : List.of(Vm.QEMU, "apt-get", "apt-cache", "dpkg-deb", "tar")) {
-      if (!onPath(tool)) missing.add(tool + (tool.equals(Vm.QEMU) ? " (Debian package qemu-system-x86)" : ""));
-    }
-    for (String f : List.of("/usr/lib/PXELINUX/pxelinux.0", "/usr/lib/syslinux/modules/bios/ldlinux.c32",
-        "/usr/lib/syslinux/modules/bios/menu.c32", "/usr/lib/syslinux/modules/bios/libutil.c32")) {
-      if (!Files.isRegularFile(Path.of(f))) missing.add(f + " (Debian packages pxelinux, syslinux-common)");
-    }
-    if (!Files.isRegularFile(JAR)) missing.add(JAR + " (run through mvn verify: the IT runs after package)");
-    if (missing.isEmpty()) return;
-    String why = "PXE end-to-end test needs " + String.join(", ", missing);
-    if ("true".equals(System.getenv("CI"))) throw new AssertionError(why + " (CI=true: it must run)");
-    throw new TestAbortedException(why);
-  }
-
-  private static boolean onPath(String tool) {
-    String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/sbin:/usr/bin:/sbin:/bin");
-    return Stream.of(path.split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
   }
 }

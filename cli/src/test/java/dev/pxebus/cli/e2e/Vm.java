@@ -74,6 +74,14 @@ final class Vm {
     return new Probe(Accel.TCG, "qemu under KVM exited without the marker: " + vm.outputText().strip());
   }
 
+  private static Probe probed;
+
+  /** {@link #probe} once per test JVM: its answer does not change between the tests of one run. */
+  static synchronized Probe probeOnce(Netns ns, BootPayload payload, Path dir) throws IOException {
+    if (probed == null) probed = probe(ns, payload, dir);
+    return probed;
+  }
+
   /** A BIOS machine (SeaBIOS + qemu's iPXE ROM) network-booting from the tap {@code tap} with {@code mac}. */
   static Vm pxeBios(Netns ns, Accel accel, String tap, String mac, Path dir) throws IOException {
     Files.createDirectories(dir);
@@ -84,6 +92,26 @@ final class Vm {
     cmd.addAll(List.of("-boot", "n", "-fw_cfg", "name=etc/sercon-port,file=" + sercon,
         "-netdev", "tap,id=net0,ifname=" + tap + ",script=no,downscript=no",
         "-device", "virtio-net-pci,netdev=net0,mac=" + mac + ",bootindex=1"));
+    return start(ns, cmd, dir);
+  }
+
+  static final Path OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
+  static final Path OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
+
+  /**
+   * A UEFI machine (OVMF) network-booting from {@code tap}: with an empty {@code romfile=} on the NIC, OVMF's own
+   * VirtioNetDxe driver and EDK2's PXE client ("Start PXE over IPv4"), a genuine non-iPXE client. The NIC's {@code
+   * bootindex=1} makes it the first boot option; the variable store is a fresh copy per VM.
+   */
+  static Vm pxeUefi(Netns ns, Accel accel, String tap, String mac, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path vars = dir.resolve("OVMF_VARS.fd");
+    Files.copy(OVMF_VARS, vars, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    List<String> cmd = base(accel, dir.resolve("serial.log"));
+    cmd.addAll(List.of("-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + OVMF_CODE,
+        "-drive", "if=pflash,format=raw,unit=1,file=" + vars,
+        "-netdev", "tap,id=net0,ifname=" + tap + ",script=no,downscript=no",
+        "-device", "virtio-net-pci,netdev=net0,mac=" + mac + ",romfile=,bootindex=1"));
     return start(ns, cmd, dir);
   }
 

@@ -503,11 +503,26 @@ public final class LeaseService {
     return new LeaseRecord(r.clientKey(), r.mac(), r.ip(), s, start, expires, r.hostname());
   }
 
-  /** The client's identity: option 61 when sent (RFC 2131 §4.2), else the hardware address. */
+  /**
+   * The client's identity: option 61 when sent (RFC 2131 §4.2), else the hardware address. A client identifier that
+   * is only the hardware type and address of chaddr (type 1 + MAC, what iPXE sends) names the same client as chaddr
+   * alone: a PXE chain is one machine whose firmware sends no option 61 (EDK2, many PXE ROMs) and whose bootloader
+   * then does, and it must keep its address (and its reservation, which would otherwise look held by another).
+   */
   public static String clientKey(DhcpPacket req) {
     Optional<byte[]> id = req.optionValue(OptionCode.CLIENT_ID);
-    if (id.isPresent() && id.get().length > 0) return "id:" + HexFormat.of().formatHex(id.get());
+    if (id.isPresent() && id.get().length > 0 && !isHardwareId(id.get(), req)) {
+      return "id:" + HexFormat.of().formatHex(id.get());
+    }
     return "hw:" + mac(req);
+  }
+
+  private static boolean isHardwareId(byte[] id, DhcpPacket req) {
+    byte[] chaddr = req.chaddr();
+    int hlen = Math.min(req.hlen(), chaddr.length);
+    if (id.length != hlen + 1 || (id[0] & 0xff) != req.htype() || hlen == 0) return false;
+    for (int i = 0; i < hlen; i++) if (id[i + 1] != chaddr[i]) return false;
+    return true;
   }
 
   public static String mac(DhcpPacket req) {

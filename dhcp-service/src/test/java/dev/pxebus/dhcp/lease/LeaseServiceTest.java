@@ -603,7 +603,23 @@ class LeaseServiceTest {
         Arguments.of(named("same chaddr, 61 on the first only: different clients",
             new IdentityCase(A.withId("\u0001node-1"), A, false))),
         Arguments.of(named("different chaddrs, no 61: different clients", new IdentityCase(A, B, false))),
-        Arguments.of(named("an empty 61 is no identifier: chaddr decides", new IdentityCase(A.withId(""), A, true))));
+        Arguments.of(named("an empty 61 is no identifier: chaddr decides", new IdentityCase(A.withId(""), A, true))),
+        // A PXE chain: EDK2 (no 61) then its iPXE (61 = type 1 + MAC) is one machine; so the other way round.
+        Arguments.of(named("no 61, then 61 = hardware type + chaddr (firmware, then iPXE): same client",
+            new IdentityCase(A, A.withId(hardwareId(A.mac())), true))),
+        Arguments.of(named("61 = hardware type + chaddr, then none: same client",
+            new IdentityCase(A.withId(hardwareId(A.mac())), A, true))),
+        Arguments.of(named("61 = hardware type + another MAC: not chaddr's client",
+            new IdentityCase(A, A.withId(hardwareId(B.mac())), false))),
+        Arguments.of(named("61 = another hardware type + chaddr: not chaddr's client",
+            new IdentityCase(A, A.withId("\u0006" + hardwareId(A.mac()).substring(1)), false))));
+  }
+
+  /** Option 61 as iPXE sends it: hardware type 1 (Ethernet), then the MAC. */
+  private static String hardwareId(String mac) {
+    StringBuilder b = new StringBuilder("\u0001");
+    for (String octet : mac.split(":")) b.append((char) Integer.parseInt(octet, 16));
+    return b.toString();
   }
 
   @ParameterizedTest(name = "{0}")
