@@ -39,6 +39,8 @@ final class NetnsLab implements AutoCloseable {
   private Path labLog;
   private Process lab;
   private Netns router;
+  private final Map<String, Process> processes = new java.util.LinkedHashMap<>();
+  private final Map<String, Integer> admins = new java.util.HashMap<>();
   private String catalogUrl;
   private String kafka;
 
@@ -136,6 +138,102 @@ final class NetnsLab implements AutoCloseable {
     String text = labLogText();
     catalogUrl = group(CATALOG_URL, text);
     kafka = group(KAFKA, text);
+  }
+
+  /** The in-namespace ports of {@link #startKafkaProcess} and the services started with {@link #startService}. */
+  static final int KAFKA_PORT = 19092;
+  static final String CATALOG_URL_LOCAL = "http://127.0.0.1:8070";
+  static final String MENU_URL_LOCAL = "http://127.0.0.1:8071";
+
+  /**
+   * The way an operator without Docker runs pxebus as separate processes: a KRaft broker as a process of its own
+   * ({@code dev.pxebus.kafka.KraftBrokerMain} from the pxebus jar) on {@value #KAFKA_PORT}, and the boot root in
+   * {@code dir/boot} with the boot loaders {@code pxebus lab} would install. Services follow with {@link
+   * #startService}; {@link #catalog} and {@link #pxebus} then talk to them.
+   */
+  void startKafkaProcess(Path dir) throws IOException {
+    labDir = dir;
+    labLog = dir.resolveSibling(dir.getFileName() + ".log");
+    Files.createDirectories(dir);
+    dev.pxebus.cli.lab.Bootloaders.install(dev.pxebus.cli.lab.Bootloaders.find(java.util.Optional.empty()),
+        Files.createDirectories(bootRoot()));
+    Path log = dir.resolve("kafka.log");
+    Process broker = ns.start(log, java(), "-Xmx512m", "-cp", jar.toString(), "dev.pxebus.kafka.KraftBrokerMain",
+        dir.resolve("kafka").toString(), Integer.toString(KAFKA_PORT));
+    processes.put("kafka", broker);
+    Await.until(LAB_START, () -> {
+      if (!broker.isAlive()) throw new AssertionError("the Kafka process exited " + broker.exitValue() + ":\n" + read(log));
+      return read(log).contains("READY ");
+    }, () -> "the Kafka process to start:\n" + read(log));
+    kafka = "127.0.0.1:" + KAFKA_PORT;
+    catalogUrl = CATALOG_URL_LOCAL;
+  }
+
+  /**
+   * Starts {@code name} ({@code <module>/target/<module>.jar}) as its own process in the namespace with {@code env}
+   * (plus the broker, its instance id and admin port); {@link #awaitServices} waits for it.
+   *
+   * @param name a label for the process and its log ({@code tftp-a}); {@code module} the service
+   */
+  Process startService(String name, String module, int adminPort, Map<String, String> env) throws IOException {
+    Path serviceJar = jar.getParent().getParent().getParent().resolve(module).resolve("target").resolve(module + ".jar");
+    if (!Files.isRegularFile(serviceJar)) throw new AssertionError(serviceJar + " missing: run through mvn verify");
+    List<String> cmd = new ArrayList<>(List.of("env"));
+    System.getenv().keySet().stream().filter(k -> k.startsWith("PXEBUS_")).sorted().forEach(k -> {
+      cmd.add("-u");
+      cmd.add(k);
+    });
+    cmd.add("PXEBUS_KAFKA_BOOTSTRAP=" + kafka);
+    cmd.add("PXEBUS_INSTANCE_ID=" + name);
+    cmd.add("PXEBUS_ADMIN_HOST=127.0.0.1");
+    cmd.add("PXEBUS_ADMIN_PORT=" + adminPort);
+    env.forEach((k, v) -> cmd.add(k + "=" + v));
+    cmd.addAll(List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", serviceJar.toString()));
+    Path log = labDir.resolve(name + ".log");
+    Process p = ns.start(log, cmd.toArray(String[]::new));
+    processes.put(name, p);
+    admins.put(name, adminPort);
+    return p;
+  }
+
+  /** Waits until each service {@link #startService} started answers {@code /health} with 200. */
+  void awaitServices(String... names) {
+    for (String name : names) {
+      Process p = processes.get(name);
+      Path log = labDir.resolve(name + ".log");
+      String health = "http://127.0.0.1:" + admins.get(name) + "/health";
+      Await.until(LAB_START, () -> {
+      if (!p.isAlive()) throw new AssertionError(name + " exited " + p.exitValue() + ":\n" + read(log));
+        // 200 = no essential check down (UP, or DEGRADED while e.g. Kafka is still coming); 503 = DOWN.
+        return ns.exec(CMD, "curl", "-sf", "--max-time", "5", health).exitCode() == 0;
+      }, () -> name + " to answer " + health + " with 200:\n" + read(log));
+    }
+  }
+
+  /** SIGTERM to a process {@link #startService} started, and its clean exit (143: ended by the signal). */
+  void stopService(String name) throws InterruptedException {
+    Process p = processes.remove(name);
+    p.toHandle().destroy();
+    if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new AssertionError(name + " did not exit within 30 s of SIGTERM:\n" + read(labDir.resolve(name + ".log")));
+    }
+  }
+
+  /** Adds another address to the bridge, e.g. for a second replica. */
+  void addServerAddress(String cidr) {
+    ip("addr", "add", cidr, "dev", BRIDGE);
+  }
+
+  String serviceLog(String name) {
+    return read(labDir.resolve(name + ".log"));
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   String catalogUrl() {

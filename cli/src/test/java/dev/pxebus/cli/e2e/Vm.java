@@ -145,7 +145,11 @@ final class Vm {
    * share the console with /init, so the marker can follow "Probing EDD … o" on the same line.
    */
   Optional<String> line(String prefix) {
-    return serialText().lines().filter(l -> l.contains(prefix))
+    // Complete lines only: under emulation the UART writes a character at a time, so the file can end mid-line
+    // (a marker read as "e3" of "e3bec5f9…").
+    String text = serialText();
+    text = text.substring(0, text.lastIndexOf('\n') + 1);
+    return text.lines().filter(l -> l.contains(prefix))
         .map(l -> l.substring(l.indexOf(prefix) + prefix.length()).strip()).findFirst();
   }
 
