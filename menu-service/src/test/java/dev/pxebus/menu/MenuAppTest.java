@@ -185,12 +185,11 @@ class MenuAppTest {
     Got who = get("/boot.ipxe");
     assertEquals(200, who.status(), who.body());
     assertTrue(who.body().startsWith("#!ipxe\n"), who.body());
-    assertTrue(who.body().contains("isset ${mac} || goto nomac\n"
-        + "chain --replace --autofree boot.ipxe?mac=${mac:hexhyp}&arch=${buildarch}&uuid=${uuid} || goto failed"),
-        who.body());
+    assertTrue(who.body().contains("isset ${mac} || goto nomac\nchain --replace --autofree "
+        + "boot.ipxe?mac=${mac:hexhyp}&arch=${platform}-${buildarch}&uuid=${uuid} || goto failed"), who.body());
     assertFalse(who.body().contains("unknown machine"), who.body());
     // The chained request as iPXE sends it: MAC in hyphen form, ${uuid} unset so empty.
-    Got menu = get("/boot.ipxe?mac=" + mac.replace(':', '-') + "&arch=x86_64&uuid=");
+    Got menu = get("/boot.ipxe?mac=" + mac.replace(':', '-') + "&arch=pcbios-x86_64&uuid=");
     assertEquals(200, menu.status(), menu.body());
     assertTrue(menu.body().contains("images/" + p + "-img/vmlinuz"), "the host's own profile:\n" + menu.body());
   }

@@ -162,7 +162,9 @@ final class NetnsLab implements AutoCloseable {
         dir.resolve("kafka").toString(), Integer.toString(KAFKA_PORT));
     processes.put("kafka", broker);
     Await.until(LAB_START, () -> {
-      if (!broker.isAlive()) throw new AssertionError("the Kafka process exited " + broker.exitValue() + ":\n" + read(log));
+      if (!broker.isAlive()) {
+        throw new AssertionError("the Kafka process exited " + broker.exitValue() + ":\n" + read(log));
+      }
       return read(log).contains("READY ");
     }, () -> "the Kafka process to start:\n" + read(log));
     kafka = "127.0.0.1:" + KAFKA_PORT;
@@ -176,7 +178,8 @@ final class NetnsLab implements AutoCloseable {
    * @param name a label for the process and its log ({@code tftp-a}); {@code module} the service
    */
   Process startService(String name, String module, int adminPort, Map<String, String> env) throws IOException {
-    Path serviceJar = jar.getParent().getParent().getParent().resolve(module).resolve("target").resolve(module + ".jar");
+    Path repo = jar.getParent().getParent().getParent(); // <repo>/cli/target/pxebus.jar
+    Path serviceJar = repo.resolve(module).resolve("target").resolve(module + ".jar");
     if (!Files.isRegularFile(serviceJar)) throw new AssertionError(serviceJar + " missing: run through mvn verify");
     List<String> cmd = new ArrayList<>(List.of("env"));
     System.getenv().keySet().stream().filter(k -> k.startsWith("PXEBUS_")).sorted().forEach(k -> {

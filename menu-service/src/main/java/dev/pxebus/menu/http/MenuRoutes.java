@@ -85,16 +85,17 @@ public final class MenuRoutes {
   }
 
   /**
-   * The answer to {@code /boot.ipxe} without {@code ?mac=}: chain to the same script with iPXE's own {@code ${mac}},
-   * {@code ${buildarch}} and {@code ${uuid}} (the URL is relative, so through the same replica). {@code ${mac}} is
-   * always a MAC when set, so the second request carries one and this cannot loop; a machine without one (no
-   * network device opened) gets a message and {@code exit}, back to the firmware's next boot device.
+   * The answer to {@code /boot.ipxe} without {@code ?mac=}: chain to the same script with iPXE's own {@code
+   * ${mac}}, {@code ${platform}-${buildarch}} and {@code ${uuid}} (the URL is relative, so through the same
+   * replica). {@code ${mac}} is always a MAC when set, so the second request carries one and this cannot loop; a
+   * machine without one (no network device opened) gets a message and {@code exit}, back to the firmware's next
+   * boot device.
    */
   static final String IDENTIFY = """
       #!ipxe
       # pxebus: asking again with this machine's identity
       isset ${mac} || goto nomac
-      chain --replace --autofree boot.ipxe?mac=${mac:hexhyp}&arch=${buildarch}&uuid=${uuid} || goto failed
+      chain --replace --autofree boot.ipxe?mac=${mac:hexhyp}&arch=${platform}-${buildarch}&uuid=${uuid} || goto failed
       :nomac
       echo pxebus: this machine has no MAC address (no network device open); cannot choose its menu
       exit
