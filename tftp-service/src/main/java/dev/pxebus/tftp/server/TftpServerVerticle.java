@@ -290,7 +290,7 @@ public final class TftpServerVerticle extends VerticleBase {
       WriteDriver driver;
       try {
         driver = new WriteDriver(IDS.incrementAndGet(), tid, peer, transfer, temp, finalTarget, name.value(), oack,
-            listener, metrics, w -> writers.remove(w.peerKey(), w));
+            listener, metrics, w -> writers.remove(w.peerKey(), w), this::blocking);
       } catch (IOException e) {
         tid.close();
         deleteQuietly(temp);
@@ -327,6 +327,14 @@ public final class TftpServerVerticle extends VerticleBase {
         ready.accept(tid, peer);
       });
     });
+  }
+
+  /** Runs file-system work that may wait on the disk (an fsync) on a worker thread, never on this event loop. */
+  private void blocking(Runnable work) {
+    vertx.executeBlocking(() -> {
+      work.run();
+      return null;
+    }, false);
   }
 
   private static void deleteQuietly(Path p) {

@@ -25,6 +25,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -50,6 +51,7 @@ final class WriteDriver {
   private final TransferListener listener;
   private final TftpServerMetrics metrics;
   private final Consumer<WriteDriver> onEnd;
+  private final Executor blocking;
   private final long startedAt = System.nanoTime();
   private ScheduledFuture<?> timer;
   private boolean ended;
@@ -57,7 +59,7 @@ final class WriteDriver {
 
   WriteDriver(long id, DatagramChannel channel, InetSocketAddress peer, WriteTransfer transfer, Path temp,
       Path target, String name, Map<String, String> oack, TransferListener listener, TftpServerMetrics metrics,
-      Consumer<WriteDriver> onEnd) throws IOException {
+      Consumer<WriteDriver> onEnd, Executor blocking) throws IOException {
     this.id = id;
     this.channel = channel;
     this.peer = peer;
@@ -69,6 +71,7 @@ final class WriteDriver {
     this.listener = listener;
     this.metrics = metrics;
     this.onEnd = onEnd;
+    this.blocking = blocking;
     this.out = FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE);
   }
 
@@ -186,13 +189,21 @@ final class WriteDriver {
   /**
    * Ends the transfer. {@code last} (the final ACK, or an ERROR) is sent only after the file has its name or the
    * temporary file is gone, so a client that acts on it finds the write directory as it says; a final ACK whose file
-   * could not be stored becomes an ERROR.
+   * could not be stored becomes an ERROR. Forcing the file to disk and renaming it run on {@code blocking}, never on
+   * the event loop, whose other transfers must not wait for an fsync; the rest continues on the event loop.
    */
   private void end(Outcome outcome, Optional<TftpPacket> last) {
     if (ended) return;
     ended = true;
     if (timer != null) timer.cancel(false);
-    Outcome result = outcome;
+    blocking.execute(() -> {
+      Outcome result = finishFile(outcome);
+      channel.eventLoop().execute(() -> ended(result, last));
+    });
+  }
+
+  /** Blocking: the completed file forced to disk and moved to its name, or the temporary file removed. */
+  private Outcome finishFile(Outcome outcome) {
     try {
       if (outcome instanceof Outcome.Completed) {
         out.force(true);
@@ -204,14 +215,18 @@ final class WriteDriver {
         out.close();
         Files.deleteIfExists(temp);
       }
+      return outcome;
     } catch (FileAlreadyExistsException e) {
-      result = new Outcome.ClientError(ErrorCode.FILE_EXISTS, name + " appeared during the upload; kept the old one");
       deleteQuietly();
+      return new Outcome.ClientError(ErrorCode.FILE_EXISTS, name + " appeared during the upload; kept the old one");
     } catch (IOException e) {
       LOG.warn("write transfer {}: finishing {} failed: {}", id, name, e.toString());
-      result = new Outcome.ClientError(ErrorCode.DISK_FULL, "cannot store " + name + ": " + e.getMessage());
       deleteQuietly();
+      return new Outcome.ClientError(ErrorCode.DISK_FULL, "cannot store " + name + ": " + e.getMessage());
     }
+  }
+
+  private void ended(Outcome result, Optional<TftpPacket> last) {
     if (last.isPresent()) {
       if (result instanceof Outcome.Completed || last.get() instanceof TftpPacket.ErrorPacket) {
         send(last.get());
