@@ -238,7 +238,8 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
     }
 
     static Container start(String image) {
-      KafkaContainer c = new KafkaContainer(DockerImageName.parse(image));
+      // A local stand-in (bin/local-images) has another name; KafkaContainer accepts it as apache/kafka.
+      KafkaContainer c = new KafkaContainer(DockerImageName.parse(image).asCompatibleSubstituteFor("apache/kafka"));
       c.start();
       return new Container(c);
     }
