@@ -4,6 +4,7 @@ import dev.pxebus.cli.catalog.GroupsCommand;
 import dev.pxebus.cli.catalog.HostsCommand;
 import dev.pxebus.cli.catalog.ImagesCommand;
 import dev.pxebus.cli.catalog.ProfilesCommand;
+import dev.pxebus.cli.demo.DemoCommand;
 import dev.pxebus.cli.events.EventsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 /** The {@code pxebus} command. */
 @Command(name = "pxebus", mixinStandardHelpOptions = true, versionProvider = Pxebus.Version.class,
     description = "Network boot (PXE) as services over Kafka.",
-    subcommands = {LabCommand.class, ImagesCommand.class, ProfilesCommand.class, HostsCommand.class,
+    subcommands = {DemoCommand.class, LabCommand.class, ImagesCommand.class, ProfilesCommand.class, HostsCommand.class,
         GroupsCommand.class, EventsCommand.class, CommandLine.HelpCommand.class})
 public final class Pxebus implements Runnable {
   @CommandLine.Spec

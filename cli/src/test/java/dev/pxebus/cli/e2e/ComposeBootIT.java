@@ -4,6 +4,7 @@ import static dev.pxebus.cli.compose.ComposeLab.ms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pxebus.cli.demo.BootPayload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pxebus.cli.compose.ComposeLab;

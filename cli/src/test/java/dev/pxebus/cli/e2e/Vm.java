@@ -1,5 +1,6 @@
 package dev.pxebus.cli.e2e;
 
+import dev.pxebus.cli.demo.BootPayload;
 import dev.pxebus.testing.Await;
 import dev.pxebus.testing.Netns;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.pxebus.cli.e2e;
+package dev.pxebus.cli.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.pxebus.cli.e2e;
+package dev.pxebus.cli.demo;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 
 /**
  * What the end-to-end VMs boot: Debian's amd64 kernel, and an initrd of busybox-static plus the {@code /init} in
- * {@code src/test/resources/e2e/init}, which prints the {@code pxebus.nonce=} of the kernel command line it was
+ * {@code src/test/resources/demo/init}, which prints the {@code pxebus.nonce=} of the kernel command line it was
  * given on ttyS0 and powers off. The initrd holds no nonce: it reaches the guest only through the command line
  * pxebus serves.
  *
@@ -34,19 +34,19 @@ import java.util.stream.Stream;
  * @param initrd an uncompressed newc cpio archive
  * @param kernelPackage the Debian package the kernel came from (its file name says the version)
  */
-record BootPayload(Path kernel, Path initrd, String kernelPackage) {
-  static final String CACHE_ENV = "PXEBUS_E2E_CACHE";
-  static final String DEFAULT_CACHE = "/var/cache/pxebus-e2e";
+public record BootPayload(Path kernel, Path initrd, String kernelPackage) {
+  public static final String CACHE_ENV = "PXEBUS_E2E_CACHE";
+  public static final String DEFAULT_CACHE = "/var/cache/pxebus-e2e";
   private static final Duration APT_TIMEOUT = Duration.ofMinutes(5);
   private static final Pattern KERNEL_DEPENDENCY = Pattern.compile("Depends: (linux-image-[0-9]\\S*-amd64)\\s");
 
-  static Path cacheDir() {
+  public static Path cacheDir() {
     String env = System.getenv(CACHE_ENV);
     return Path.of(env == null || env.isBlank() ? DEFAULT_CACHE : env);
   }
 
   /** The cached kernel and busybox (fetched when missing) and a fresh initrd in {@code work}. */
-  static BootPayload prepare(Path cache, Path work) throws IOException {
+  public static BootPayload prepare(Path cache, Path work) throws IOException {
     Files.createDirectories(cache);
     Files.createDirectories(work);
     Path kernel;
@@ -64,10 +64,10 @@ record BootPayload(Path kernel, Path initrd, String kernelPackage) {
     return new BootPayload(kernel, initrd, kernel.getFileName().toString().substring("vmlinuz-".length()));
   }
 
-  /** {@code /init} from the test resources. */
+  /** {@code /init}, from the jar's resources. */
   static byte[] init() throws IOException {
-    try (InputStream in = BootPayload.class.getResourceAsStream("/e2e/init")) {
-      if (in == null) throw new IOException("test resource /e2e/init missing");
+    try (InputStream in = BootPayload.class.getResourceAsStream("/demo/init")) {
+      if (in == null) throw new IOException("resource /demo/init missing from the pxebus jar");
       return in.readAllBytes();
     }
   }

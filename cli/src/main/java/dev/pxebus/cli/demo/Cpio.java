@@ -1,4 +1,4 @@
-package dev.pxebus.cli.e2e;
+package dev.pxebus.cli.demo;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
