@@ -16,20 +16,25 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Asks menu-service for a generated file: {@code GET <base>/<name>?mac=&ip=&arch=&uuid=} (parameters the client is
- * not known by are left out), under one deadline for the whole exchange. After a failure that says menu-service is
- * unwell (no connection, deadline passed, 5xx) it rests for a while and answers {@link Failed} at once, so a
- * machine probing ten pxelinux.cfg names does not wait out the deadline ten times.
+ * not known by are left out), under one deadline for the whole exchange. After {@value #UNWELL_IN_A_ROW} failures in
+ * a row that say menu-service is unwell (no connection, deadline passed, 5xx) it rests for a while and answers
+ * {@link Failed} at once, so a machine probing ten pxelinux.cfg names does not wait out the deadline ten times. One
+ * slow answer among good ones is not a reason to rest: under a boot storm that turned every machine's menu into
+ * "not found" for the whole rest (bench/storm).
  */
 final class MenuClient {
   private static final Logger LOG = LoggerFactory.getLogger(MenuClient.class);
   /** Menus are a few kilobytes; anything much bigger is not a menu. */
   static final int MAX_CONTENT_BYTES = 1 << 20;
+  /** Unwell failures in a row, with no answer between them, that make the client rest. */
+  static final int UNWELL_IN_A_ROW = 3;
 
   /** What menu-service said. */
   sealed interface Answer permits Content, Absent, Failed {}
@@ -51,6 +56,7 @@ final class MenuClient {
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private volatile long restUntilNanos;
   private volatile boolean resting;
+  private final AtomicInteger unwellInARow = new AtomicInteger();
 
   MenuClient(HttpClient http, URI base, Duration timeout, Duration retryAfter, MeterRegistry registry) {
     this.http = http;
@@ -105,7 +111,7 @@ final class MenuClient {
   private void record(String url, Answer answer) {
     if (answer instanceof Failed f) {
       count("failed");
-      if (f.unwell() && !retryAfter.isZero()) {
+      if (f.unwell() && !retryAfter.isZero() && unwellInARow.incrementAndGet() >= UNWELL_IN_A_ROW) {
         restUntilNanos = System.nanoTime() + retryAfter.toNanos();
         if (!resting) {
           LOG.warn("menu-service failed ({}: {}); serving generated names from the boot root, asking again in {} ms",
@@ -118,6 +124,7 @@ final class MenuClient {
       return;
     }
     count(answer instanceof Content ? "generated" : "not_found");
+    unwellInARow.set(0);
     if (resting) {
       resting = false;
       LOG.info("menu-service answers again ({})", base);
