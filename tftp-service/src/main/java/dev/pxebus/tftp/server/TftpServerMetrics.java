@@ -63,6 +63,12 @@ public final class TftpServerMetrics {
     malformed.increment();
   }
 
+  /** A read request repeated after its transfer had completed: ignored (see TftpServerVerticle#recent). */
+  void lateRepeat() {
+    counter("pxebus.tftp.requests.ignored", "reason", "late-repeat",
+        "read requests ignored: repeats of a request whose transfer had completed").increment();
+  }
+
   void errorSent(ErrorCode code) {
     counter("pxebus.tftp.errors", "code", code.name(), "TFTP ERROR packets by code and direction", "direction",
         "sent").increment();

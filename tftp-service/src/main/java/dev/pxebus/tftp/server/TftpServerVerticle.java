@@ -14,6 +14,7 @@ import dev.pxebus.tftp.transfer.FileBlockSource;
 import dev.pxebus.tftp.transfer.Negotiation;
 import dev.pxebus.tftp.transfer.NetasciiBlockSource;
 import dev.pxebus.tftp.transfer.OptionNegotiator;
+import dev.pxebus.tftp.transfer.Outcome;
 import dev.pxebus.tftp.transfer.ReadTransfer;
 import dev.pxebus.tftp.transfer.TransferOptions;
 import dev.pxebus.tftp.transfer.TransferStats;
@@ -71,6 +72,20 @@ public final class TftpServerVerticle extends VerticleBase {
   private final Map<String, TransferDriver> byPeer = new HashMap<>();
   private final Set<String> pending = new HashSet<>();
   private final Map<String, WriteDriver> writers = new HashMap<>();
+  /** The request of each running transfer, to remember once it completes. */
+  private final Map<TransferDriver, TftpPacket.ReadRequest> requestOf = new HashMap<>();
+  /**
+   * Requests whose transfer completed in the last {@link #REPEAT_WINDOW_NANOS}, by client address and port, oldest
+   * first. A client that got no answer within its timeout sends its request again; when the repeat arrives after the
+   * answered transfer has already completed (a one-block menu ends in milliseconds), it is that same request, not a
+   * new one: served again it became a second transfer to a client that had moved on, resending its OACK until it
+   * timed out (bench/storm, under load). Real clients open every file from a new port (pxelinux, iPXE and EDK2
+   * count ports up), and EDK2's real transfer after its size probe asks for other options: neither matches.
+   */
+  private final java.util.LinkedHashMap<String, Recent> recent = new java.util.LinkedHashMap<>();
+  static final long REPEAT_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
+  private record Recent(TftpPacket.ReadRequest request, long completedAt) {}
   private DatagramSocket socket;
 
   /**
@@ -148,6 +163,13 @@ public final class TftpServerVerticle extends VerticleBase {
       return;
     }
     if (!pending.add(peer + '|' + rrq.filename())) return; // a duplicate of a request still being looked up
+    Recent done = recent.get(peer);
+    if (done != null && done.request().equals(rrq) && System.nanoTime() - done.completedAt() < REPEAT_WINDOW_NANOS) {
+      pending.remove(peer + '|' + rrq.filename());
+      metrics.lateRepeat();
+      LOG.debug("{} from {}: a late repeat of a request whose transfer completed; ignored", rrq.filename(), peer);
+      return;
+    }
     readNew(rrq, host, port, peer);
   }
 
@@ -219,6 +241,7 @@ public final class TftpServerVerticle extends VerticleBase {
           origin, oack, listener, metrics, this::ended);
       transfers.add(driver);
       byPeer.put(driver.peerKey(), driver);
+      requestOf.put(driver, rrq);
       metrics.started();
       driver.start();
     });
@@ -348,6 +371,16 @@ public final class TftpServerVerticle extends VerticleBase {
   private void ended(TransferDriver d) {
     transfers.remove(d);
     byPeer.remove(d.peerKey(), d);
+    TftpPacket.ReadRequest rrq = requestOf.remove(d);
+    long now = System.nanoTime();
+    for (var it = recent.values().iterator(); it.hasNext(); ) {
+      if (now - it.next().completedAt() < REPEAT_WINDOW_NANOS) break;
+      it.remove();
+    }
+    if (rrq != null && d.outcome().filter(o -> o instanceof Outcome.Completed).isPresent()) {
+      recent.remove(d.peerKey());
+      recent.put(d.peerKey(), new Recent(rrq, now));
+    }
   }
 
   /**

@@ -51,6 +51,7 @@ final class TransferDriver {
   private final Map<String, String> oack;
   private final TransferListener listener;
   private final Consumer<TransferDriver> onEnd;
+  private Outcome endedWith;
   private final TftpServerMetrics metrics;
   private ScheduledFuture<?> timer;
   private long timerAt;
@@ -217,9 +218,15 @@ final class TransferDriver {
     end(new Outcome.ClientError(ErrorCode.NOT_DEFINED, "server: " + why));
   }
 
+  /** How it ended, once it has. */
+  Optional<Outcome> outcome() {
+    return Optional.ofNullable(endedWith);
+  }
+
   private void end(Outcome outcome) {
     if (ended) return;
     ended = true;
+    endedWith = outcome;
     if (timer != null) timer.cancel(false);
     channel.close();
     try {

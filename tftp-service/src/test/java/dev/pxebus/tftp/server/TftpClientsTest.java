@@ -3,6 +3,7 @@ package dev.pxebus.tftp.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -254,6 +255,24 @@ class TftpClientsTest {
         assertEquals(block + 1, next.block(), "after ACK " + block + " came DATA " + next.block());
       }
       client.send(RawClient.packet(new TftpPacket.ErrorPacket(ErrorCode.NOT_DEFINED, "test done"), tid));
+    }
+  }
+
+  @Test
+  void aRequestRepeatedAfterItsTransferCompletedIsNotASecondTransfer() throws Exception {
+    try (DatagramSocket client = RawClient.socket()) {
+      Map<String, String> options = Map.of("blksize", "1468");
+      byte[] first = RawClient.fetch(client, HOST, port, "exact.bin", "octet", options);
+      assertEquals(Files.size(root.resolve("exact.bin")), first.length);
+      // The same request from the same port, as a client whose first answer came after its timeout sends it: the
+      // transfer it asked for is done, so no second one starts (it would resend its OACK to nobody until it gave up).
+      client.send(RawClient.packet(new TftpPacket.ReadRequest("exact.bin", "octet", options), HOST, port));
+      client.setSoTimeout(1_500);
+      assertThrows(AssertionError.class, () -> RawClient.receive(client), "a late repeat is not answered");
+      // Another request from that port (other options, like EDK2's real transfer after its size probe) is served.
+      client.setSoTimeout(5_000);
+      byte[] other = RawClient.fetch(client, HOST, port, "exact.bin", "octet", Map.of("blksize", "512"));
+      assertEquals(first.length, other.length);
     }
   }
 
