@@ -325,13 +325,16 @@ public final class ComposeLab implements AutoCloseable {
       }
     }
     // The engine's PID 1 may take a moment to go after its unshare: --clean refuses while it runs.
-    Result clean = null;
-    for (int i = 0; i < 50; i++) {
-      clean = run(List.of(ENGINE.toString(), "--clean", engineDir.toString()), Duration.ofSeconds(60), Map.of(), null);
-      if (clean.exitCode() == 0) break;
-      sleep(200);
+    Result[] clean = {null};
+    try {
+      Await.until(Duration.ofSeconds(30), () -> {
+        clean[0] = run(List.of(ENGINE.toString(), "--clean", engineDir.toString()), Duration.ofSeconds(60), Map.of(),
+            null);
+        return clean[0].exitCode() == 0;
+      }, "engine --clean");
+    } catch (AssertionError notClean) {
+      problems.add("engine --clean: " + (clean[0] == null ? notClean.getMessage() : clean[0].output()));
     }
-    if (clean != null && clean.exitCode() != 0) problems.add("engine --clean: " + clean.output());
     try {
       ns.close();
     } catch (RuntimeException e) {
@@ -396,14 +399,6 @@ public final class ComposeLab implements AutoCloseable {
     if (!Files.exists(dir)) return;
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.sorted((a, b) -> b.compareTo(a)).toList()) Files.delete(p);
-    }
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

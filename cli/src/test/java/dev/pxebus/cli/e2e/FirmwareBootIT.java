@@ -113,13 +113,7 @@ class FirmwareBootIT {
         lab.startLab(work.resolve("lab"), env, labArgs);
         report.add("pxebus lab " + String.join(" ", labArgs) + " up in " + ms(tLab) + " ms");
 
-        Path files = Files.createDirectories(work.resolve("image"));
-        Files.copy(payload.kernel(), files.resolve("vmlinuz"));
-        Files.copy(payload.initrd(), files.resolve("initrd.img"));
-        lab.catalog("images", "import", files.toString(), "--id", IMAGE, "--arch", "x86_64", "--cmdline",
-            IMAGE_CMDLINE).assertOk();
-        lab.catalog("profiles", "add", PROFILE, "--image", IMAGE, "--cmdline", "pxebus.nonce=" + nonce,
-            "--menu-label", "pxebus end-to-end boot").assertOk();
+        lab.registerPayload(payload, work, IMAGE, IMAGE_CMDLINE, PROFILE, nonce);
         for (Machine m : machines) {
           List<String> host = new ArrayList<>(List.of("hosts", "add", m.mac(), "--hostname", m.name(), "--profile",
               PROFILE));

@@ -1,5 +1,6 @@
 package dev.pxebus.cli.e2e;
 
+import dev.pxebus.cli.demo.BootPayload;
 import dev.pxebus.testing.Await;
 import dev.pxebus.testing.Netns;
 import java.io.IOException;
@@ -269,6 +270,22 @@ final class NetnsLab implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(args));
     cmd.addAll(List.of("--catalog", catalogUrl, "--token-file", tokenFile().toString()));
     return pxebus(cmd.toArray(String[]::new));
+  }
+
+  /**
+   * The boot payload in the catalog, through the {@code pxebus} command: image {@code image} (its kernel and initrd
+   * imported from {@code dir/image}, command line {@code imageCmdline}) and profile {@code profile} adding {@code
+   * pxebus.nonce=<nonce>}, the only way the guest can learn the nonce.
+   */
+  void registerPayload(BootPayload payload, Path dir, String image, String imageCmdline, String profile,
+      String nonce) throws IOException {
+    Path files = Files.createDirectories(dir.resolve("image"));
+    Files.copy(payload.kernel(), files.resolve("vmlinuz"));
+    Files.copy(payload.initrd(), files.resolve("initrd.img"));
+    catalog("images", "import", files.toString(), "--id", image, "--arch", "x86_64", "--cmdline", imageCmdline)
+        .assertOk();
+    catalog("profiles", "add", profile, "--image", image, "--cmdline", "pxebus.nonce=" + nonce, "--menu-label",
+        "pxebus end-to-end boot").assertOk();
   }
 
   /** Runs {@code pxebus ARGS…} inside the namespace and waits for it. */

@@ -114,13 +114,7 @@ class PxeBootIT {
         report.add("pxebus lab up in " + ms(tLab) + " ms: catalog " + lab.catalogUrl() + ", kafka " + lab.kafka());
 
         long tReg = System.nanoTime();
-        Path files = Files.createDirectories(work.resolve("image"));
-        Files.copy(payload.kernel(), files.resolve("vmlinuz"));
-        Files.copy(payload.initrd(), files.resolve("initrd.img"));
-        lab.catalog("images", "import", files.toString(), "--id", IMAGE, "--arch", "x86_64", "--cmdline",
-            IMAGE_CMDLINE).assertOk();
-        lab.catalog("profiles", "add", PROFILE, "--image", IMAGE, "--cmdline", "pxebus.nonce=" + nonce,
-            "--menu-label", "pxebus end-to-end boot").assertOk();
+        lab.registerPayload(payload, work, IMAGE, IMAGE_CMDLINE, PROFILE, nonce);
         lab.catalog("hosts", "add", MAC, "--hostname", "e2e-node-1", "--reserved-ip", RESERVED_IP, "--profile",
             PROFILE).assertOk();
         report.add("catalog: image, profile and host added with the pxebus command in " + ms(tReg) + " ms");

@@ -90,12 +90,7 @@ class SeparateProcessesBootIT {
         report.add("Kafka, catalog-service, menu-service, tftp-service x2 (" + NetnsLab.SERVER_IP + ", " + SECOND_IP
             + "), dhcp-service: 6 processes up in " + ms(tStart) + " ms");
 
-        Path files = Files.createDirectories(work.resolve("image"));
-        Files.copy(payload.kernel(), files.resolve("vmlinuz"));
-        Files.copy(payload.initrd(), files.resolve("initrd.img"));
-        lab.catalog("images", "import", files.toString(), "--id", IMAGE, "--arch", "x86_64", "--cmdline",
-            "console=ttyS0 loglevel=5").assertOk();
-        lab.catalog("profiles", "add", PROFILE, "--image", IMAGE, "--cmdline", "pxebus.nonce=" + nonce).assertOk();
+        lab.registerPayload(payload, work, IMAGE, "console=ttyS0 loglevel=5", PROFILE, nonce);
         List<String> macs = List.of("52:54:00:e2:e3:01", "52:54:00:e2:e3:02");
         for (String mac : macs) lab.catalog("hosts", "add", mac, "--profile", PROFILE).assertOk();
 
