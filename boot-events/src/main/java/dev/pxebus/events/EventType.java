@@ -9,6 +9,7 @@ import dev.pxebus.events.catalog.GroupEvent;
 import dev.pxebus.events.catalog.HostEvent;
 import dev.pxebus.events.catalog.ImageEvent;
 import dev.pxebus.events.catalog.ProfileEvent;
+import dev.pxebus.events.install.InstallState;
 import dev.pxebus.events.lease.LeaseEvent;
 import dev.pxebus.events.replica.TftpReplicaEvent;
 import java.util.Optional;
@@ -25,6 +26,7 @@ public enum EventType {
   HTTP_FILE("dev.pxebus.boot.http", HttpFileEvent.class, "tftp-service"),
   MENU_RENDERED("dev.pxebus.boot.menu", MenuRenderedEvent.class, "menu-service"),
   INSTALLED("dev.pxebus.boot.installed", InstalledEvent.class, "menu-service"),
+  INSTALL_STATE("dev.pxebus.boot.install-state", InstallState.class, "menu-service"),
   TFTP_REPLICA("dev.pxebus.tftp.replica", TftpReplicaEvent.class, "tftp-service");
 
   private final String type;

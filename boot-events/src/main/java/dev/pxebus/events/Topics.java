@@ -5,6 +5,7 @@ import dev.pxebus.events.catalog.GroupEvent;
 import dev.pxebus.events.catalog.HostEvent;
 import dev.pxebus.events.catalog.ImageEvent;
 import dev.pxebus.events.catalog.ProfileEvent;
+import dev.pxebus.events.install.InstallState;
 import dev.pxebus.events.lease.LeaseEvent;
 import dev.pxebus.events.replica.TftpReplicaEvent;
 import java.util.List;
@@ -27,11 +28,15 @@ public final class Topics {
   public static final Topic<BootStepEvent> BOOT_EVENTS = new Topic<>("pxebus.boot.events", KeyKind.MAC,
       BootStepEvent.class, Cleanup.RETAINED, 6, "dhcp-service, tftp-service, menu-service (each its own event types)",
       "one event per boot step, keyed by client MAC, with a boot-attempt id in the envelope");
+  public static final Topic<InstallState> BOOT_INSTALLS = new Topic<>("pxebus.boot.installs", KeyKind.MAC,
+      InstallState.class, Cleanup.COMPACT, 1, "menu-service",
+      "latest installation report per client MAC (boot once), kept beyond the boot events' retention");
   public static final Topic<TftpReplicaEvent> TFTP_REPLICAS = new Topic<>("pxebus.tftp.replicas", KeyKind.REPLICA_ID,
       TftpReplicaEvent.class, Cleanup.COMPACT, 1, "tftp-service", "replica announcements: address and load, every few seconds");
 
   private static final List<Topic<?>> ALL =
-      List.of(CATALOG_IMAGES, CATALOG_PROFILES, CATALOG_HOSTS, CATALOG_GROUPS, DHCP_LEASES, BOOT_EVENTS, TFTP_REPLICAS);
+      List.of(CATALOG_IMAGES, CATALOG_PROFILES, CATALOG_HOSTS, CATALOG_GROUPS, DHCP_LEASES, BOOT_EVENTS, BOOT_INSTALLS,
+          TFTP_REPLICAS);
 
   public static List<Topic<?>> all() {
     return ALL;

@@ -20,6 +20,7 @@ import dev.pxebus.events.catalog.ImageEvent;
 import dev.pxebus.events.catalog.ProfileEvent;
 import dev.pxebus.events.lease.LeaseEvent;
 import dev.pxebus.events.lease.LeaseState;
+import dev.pxebus.events.install.InstallState;
 import dev.pxebus.events.replica.TftpReplicaEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -137,6 +138,9 @@ public final class EventExamples {
             "/pxelinux.cfg/01-52-54-00-12-34-56", MenuSelection.HOST, "debian-12-install", null, "0", UUID, 611)));
     m.put(EventType.INSTALLED, step("a3b5c7d9-1e2f-4a6b-8c0d-2e4f6a8b0c01", MENU_SOURCE,
         BOOT_TIME.plusSeconds(412), new InstalledEvent(MAC, BootStage.INSTALLED, "debian-12-install", "10.213.0.121")));
+    m.put(EventType.INSTALL_STATE, new Envelope<>("a3b5c7d9-1e2f-4a6b-8c0d-2e4f6a8b0c02", MENU_SOURCE,
+        EventType.INSTALL_STATE, BOOT_TIME.plusSeconds(412), MAC, null, Envelope.SCHEMA_VERSION,
+        new InstallState(MAC, BOOT_TIME.plusSeconds(412), "debian-12-install", "10.213.0.121")));
     m.put(EventType.HTTP_FILE, step("e7c3a1f9-4b2d-4e6a-8c0f-3d5b7a9c1e02", TFTP_SOURCE,
         BOOT_TIME.plusMillis(5_873),
         new HttpFileEvent(MAC, BootStage.HTTP_SERVED, "10.213.0.121", "tftp-1", "GET",

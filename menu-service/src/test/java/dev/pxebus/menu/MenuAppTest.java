@@ -19,6 +19,7 @@ import dev.pxebus.events.catalog.GroupEvent;
 import dev.pxebus.events.catalog.HostEvent;
 import dev.pxebus.events.catalog.ImageEvent;
 import dev.pxebus.events.catalog.ProfileEvent;
+import dev.pxebus.events.install.InstallState;
 import dev.pxebus.runtime.Settings;
 import dev.pxebus.testing.Await;
 import dev.pxebus.testing.KafkaBrokerExtension;
@@ -35,8 +36,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -226,6 +234,63 @@ class MenuAppTest {
         throw new AssertionError(e);
       }
     }, "the re-armed host gets its install entry again");
+  }
+
+  @Test
+  void bootOnceStaysInstalledAfterARestartWhenTheBootEventsHaveExpired(KafkaEndpoint kafka) throws Exception {
+    app = start(kafka.bootstrapServers(), Map.of());
+    catalog(true, Instant.now().minusSeconds(60));
+    Await.until(DEADLINE, () -> app.catalog().state().hosts().containsKey(mac), "the host arrives");
+    Got ok = post("/installed/" + mac);
+    assertEquals(200, ok.status(), "200: Kafka stored the report\n" + ok.body());
+    List<ConsumerRecord<String, byte[]>> states = TestConsumer.readUntil(kafka, Topics.BOOT_INSTALLS.name(),
+        DEADLINE, all -> all.stream().anyMatch(r -> mac.equals(r.key())));
+    InstallState state = states.stream().filter(r -> mac.equals(r.key()))
+        .map(r -> (InstallState) decode(r).data()).reduce((a, b) -> b).orElseThrow();
+    assertEquals(p + "-install", state.profile());
+    stop(app);
+    app = null;
+
+    // What the boot events' retention does to an old report: the log starts after it.
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      Map<TopicPartition, OffsetSpec> latest = IntStream.range(0, Topics.BOOT_EVENTS.partitions()).boxed()
+          .collect(Collectors.toMap(i -> new TopicPartition(Topics.BOOT_EVENTS.name(), i), i -> OffsetSpec.latest()));
+      Map<TopicPartition, RecordsToDelete> upTo = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
+          .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+              e -> RecordsToDelete.beforeOffset(e.getValue().offset())));
+      var deleted = admin.deleteRecords(upTo).lowWatermarks();
+      for (var e : upTo.entrySet()) {
+        assertEquals(e.getValue().beforeOffset(), deleted.get(e.getKey()).get(30, TimeUnit.SECONDS).lowWatermark(),
+            "the boot events of " + e.getKey() + " (the InstalledEvent step among them) are gone");
+      }
+    }
+
+    app = start(kafka.bootstrapServers(), Map.of());
+    Got local = get(pxelinux());
+    assertEquals(200, local.status(), local.body());
+    assertFalse(local.body().contains("vmlinuz"), "no installer again after the restart\n" + local.body());
+    assertTrue(local.body().contains("LOCALBOOT 0"), local.body());
+  }
+
+  @Test
+  void menusAreRefusedUntilTheCatalogWasReadAndTheHealthSaysSo() throws Exception {
+    // Kafka unreachable from the start: the catalog is never read, so no menu is planned from an empty one.
+    app = MenuApp.start(MenuConfig.from(Settings.of(MenuConfig.keys(), Map.of(
+        "kafka.bootstrap", "127.0.0.1:1", "admin.host", "127.0.0.1", "admin.port", "0",
+        "http.host", "127.0.0.1", "http.port", "0", "instance.id", "menu-test-" + p))))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(app.menuUrl() + pxelinux())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(503, r.statusCode(), r.body());
+    assertEquals("2", r.headers().firstValue("Retry-After").orElse(null));
+    assertTrue(r.body().contains("still reading the catalog"), r.body());
+    HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + app.host().adminPort() + "/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    io.vertx.core.json.JsonObject h = new io.vertx.core.json.JsonObject(health.body());
+    assertEquals("DEGRADED", h.getString("status"), health.body());
+    assertEquals("DOWN", h.getJsonObject("checks").getJsonObject("catalog").getString("status"), health.body());
+    assertEquals(false, h.getJsonObject("checks").getJsonObject("catalog").getBoolean("caughtUp"), health.body());
   }
 
   @Test

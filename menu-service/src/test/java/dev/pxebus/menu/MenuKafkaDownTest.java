@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pxebus.events.Envelope;
+import dev.pxebus.events.EventCodec;
+import dev.pxebus.events.Topics;
 import dev.pxebus.events.catalog.Artifact;
 import dev.pxebus.events.catalog.HostEvent;
 import dev.pxebus.events.catalog.ImageEvent;
 import dev.pxebus.events.catalog.ProfileEvent;
+import dev.pxebus.events.install.InstallState;
 import dev.pxebus.kafka.KraftBroker;
 import dev.pxebus.testing.Await;
+import dev.pxebus.testing.TestConsumer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,10 +25,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** With its broker stopped, menu-service keeps serving the menus of the last catalog it read. */
+/**
+ * With its broker stopped, menu-service keeps serving the menus of the last catalog it read, and an installation
+ * reported meanwhile takes effect at once and is stored when the broker is back.
+ */
 class MenuKafkaDownTest {
   private static final String MAC = "52:54:00:4b:00:01";
 
@@ -38,7 +46,7 @@ class MenuKafkaDownTest {
             new ImageEvent("down-img", "Down", null, "x86_64", new Artifact("vmlinuz", sha, 1), List.of(), null,
                 Map.of(), 1, Instant.EPOCH),
             new ProfileEvent("down-install", "down-img", null, null, 2, Instant.EPOCH),
-            new HostEvent(MAC, null, Map.of(), null, "down-install", false, 3, Instant.EPOCH))) {
+            new HostEvent(MAC, null, Map.of(), null, "down-install", true, 3, Instant.EPOCH))) {
           app.host().publisher().publishConfirmed(Envelope.of("/pxebus/catalog-service/test", e))
               .toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
@@ -51,6 +59,24 @@ class MenuKafkaDownTest {
         Await.until(Duration.ofSeconds(30), () -> !app.host().kafka().reachable(), "menu-service sees Kafka gone");
         assertFalse(app.host().kafka().reachable());
         assertEquals(before, get(url), "the same menu, from the last catalog read");
+
+        // Boot once while Kafka is down: the report is kept (202), the menu changes at once, and the report reaches
+        // the installs topic when Kafka is back.
+        HttpResponse<String> installed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(app.menuUrl() + "/installed?mac=" + MAC)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, installed.statusCode(), installed.body());
+        assertTrue(installed.body().contains("not yet stored in Kafka"), installed.body());
+        String local = get(url);
+        assertTrue(local.contains("LOCALBOOT 0") && !local.contains("vmlinuz"), local);
+        broker.start();
+        List<ConsumerRecord<String, byte[]>> states;
+        try (TestConsumer c = TestConsumer.fromBeginning(broker.bootstrapServers(), Topics.BOOT_INSTALLS.name())) {
+          states = c.pollUntil(Duration.ofSeconds(60), all -> all.stream().anyMatch(r -> MAC.equals(r.key())));
+        }
+        InstallState state = (InstallState) EventCodec.get().decode(states.stream().filter(r -> MAC.equals(r.key()))
+            .reduce((a, b) -> b).orElseThrow().value()).data();
+        assertEquals("down-install", state.profile());
       } finally {
         app.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       }

@@ -16,6 +16,7 @@ import dev.pxebus.events.boot.BootStepEvent;
 import dev.pxebus.events.boot.DhcpStepEvent;
 import dev.pxebus.events.boot.InstalledEvent;
 import dev.pxebus.events.catalog.HostEvent;
+import dev.pxebus.events.install.InstallState;
 import dev.pxebus.runtime.Health;
 import dev.pxebus.runtime.ServiceHost;
 import dev.pxebus.runtime.kafka.EventSubscriber;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * (so a restart rebuilds it) and followed, each record validated as catalog-service would ({@link
  * CatalogSpec#fromEvent}; one that fails is skipped and counted). It also follows the boot events for what menus
  * need of them: each machine's latest boot attempt (so a rendered menu joins the boot's timeline) and its
- * installation reports (boot once). While Kafka is down it keeps the last state it read.
+ * installation reports (boot once: from the compacted {@code pxebus.boot.installs}, which outlives the boot events'
+ * retention, and from the {@code InstalledEvent} steps). While Kafka is down it keeps the last state it read.
  *
  * <p>{@link #state()} is an immutable {@link CatalogState}, rebuilt after a change only when next asked for: a burst
  * of records (the start, above all) costs one rebuild, not one per record. Thread-safe.
@@ -72,6 +74,7 @@ public final class MenuCatalog {
     c.follow(host, EntityKind.HOST, Topics.CATALOG_HOSTS);
     c.follow(host, EntityKind.GROUP, Topics.CATALOG_GROUPS);
     c.subscribers.add(host.subscribe(Topics.BOOT_EVENTS, null, (key, envelope, offset) -> c.onBootEvent(envelope)));
+    c.subscribers.add(host.subscribe(Topics.BOOT_INSTALLS, null, (key, envelope, offset) -> c.onInstall(envelope)));
     c.caughtUp = CompletableFuture.allOf(c.subscribers.stream().map(s -> s.caughtUp().toCompletableFuture())
         .toArray(CompletableFuture[]::new));
     c.caughtUp.thenRun(() -> LOG.info("catalog loaded: {} images, {} profiles, {} hosts, {} groups",
@@ -126,6 +129,12 @@ public final class MenuCatalog {
     }
   }
 
+  private synchronized void onInstall(Envelope<InstallState> envelope) {
+    if (envelope == null) return;
+    InstallState i = envelope.data();
+    lastInstall.merge(i.mac(), i.installedAt(), (a, b) -> a.isAfter(b) ? a : b);
+  }
+
   /** The catalog now. */
   public CatalogState state() {
     synchronized (this) {
@@ -176,7 +185,9 @@ public final class MenuCatalog {
     d.put("groups", s.groups().size());
     d.put("caughtUp", isCaughtUp());
     d.put("skipped", (long) skipped.count());
-    // Up even before it caught up or while Kafka is down: the menus then come from the last catalog read.
-    return Health.up(d);
+    // Down (the service DEGRADED, not failed) until every topic was read to its end at start: until then menus are
+    // refused, not planned from half a catalog. Up after that, also while Kafka is down: menus then come from the
+    // last catalog read.
+    return isCaughtUp() ? Health.up(d) : Health.down(d);
   }
 }

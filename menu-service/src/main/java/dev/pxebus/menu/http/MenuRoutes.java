@@ -1,11 +1,14 @@
 package dev.pxebus.menu.http;
 
 import dev.pxebus.catalog.spec.HostSpec;
+import dev.pxebus.events.Envelope;
 import dev.pxebus.events.Mac;
+import dev.pxebus.events.Topics;
 import dev.pxebus.events.boot.BootStage;
 import dev.pxebus.events.boot.InstalledEvent;
 import dev.pxebus.events.boot.MenuFormat;
 import dev.pxebus.events.boot.MenuRenderedEvent;
+import dev.pxebus.events.install.InstallState;
 import dev.pxebus.menu.catalog.MenuCatalog;
 import dev.pxebus.menu.render.MenuRenderer;
 import dev.pxebus.menu.select.MenuPlan;
@@ -17,6 +20,7 @@ import dev.pxebus.runtime.kafka.EventPublisher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -43,7 +47,13 @@ import org.slf4j.LoggerFactory;
  * 200 {@code text/plain} with the whole menu, or — when rendering fails (a broken operator template, a catalog value
  * that cannot be made safe) — 500 with the reason, logged, so tftp-service falls back to its static file instead of
  * handing a bootloader half a script. Names that are not menus of ours (pxelinux's UUID and hex-IP probes) are 404
- * at once. Each rendered menu publishes a {@link MenuRenderedEvent} in the machine's latest boot attempt.
+ * at once. Each rendered menu publishes a {@link MenuRenderedEvent} in the machine's latest boot attempt. Until the
+ * catalog topics were read to their end at start, menus are refused with 503 (a menu planned from half a catalog
+ * could offer a machine the wrong profile, or an installer again): tftp-service then serves its static file.
+ *
+ * <p>An installation report is published as an {@code InstalledEvent} step and as the machine's {@link
+ * InstallState} on the compacted installs topic; the answer waits for Kafka to acknowledge the latter (at most
+ * {@link #INSTALL_CONFIRM_MILLIS}), 200 when it did, 202 when it is only buffered in this process.
  */
 public final class MenuRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(MenuRoutes.class);
@@ -51,6 +61,8 @@ public final class MenuRoutes {
   static final String UNKNOWN_MAC = "00:00:00:00:00:00";
   /** The boot attempt of a menu whose machine had no DHCP exchange seen (as tftp-service does). */
   static final String UNKNOWN_ATTEMPT = "unknown";
+  /** How long an installation report waits for Kafka to store it before the answer says it is only buffered. */
+  static final long INSTALL_CONFIRM_MILLIS = 5_000;
 
   private final MenuCatalog catalog;
   private final MenuRenderer renderer;
@@ -60,6 +72,7 @@ public final class MenuRoutes {
   private final Timer renders;
   private final MeterRegistry registry;
   private final Map<String, Counter> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+  private Vertx vertx;
 
   public MenuRoutes(MenuCatalog catalog, MenuRenderer renderer, PlannerOptions options, EventPublisher publisher,
       MeterRegistry registry, Clock clock) {
@@ -74,6 +87,7 @@ public final class MenuRoutes {
   }
 
   public Router router(Vertx vertx) {
+    this.vertx = vertx;
     Router r = Router.router(vertx);
     r.get("/installed").handler(this::installed);
     r.post("/installed").handler(this::installed);
@@ -119,6 +133,13 @@ public final class MenuRoutes {
       return;
     }
     MenuRequest request = parsed.get();
+    if (!catalog.isCaughtUp()) {
+      count("not-ready");
+      LOG.warn("{} refused with 503: the catalog is still being read from Kafka", ctx.request().path());
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "2");
+      text(ctx.response(), 503, "menu-service is still reading the catalog from Kafka; no menu yet\n");
+      return;
+    }
     if (request.format() == MenuFormat.IPXE && !query.containsKey("mac")) {
       // iPXE asked without saying who it is (a DHCP boot file URL has no place for its MAC): it is asked again with
       // its own identity, which it always knows; no menu of an "unknown machine" for a known one.
@@ -169,15 +190,35 @@ public final class MenuRoutes {
     HostSpec host = catalog.state().hosts().get(mac);
     String profile = host == null ? null : host.profile();
     String ip = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    java.time.Instant now = clock.instant();
     publisher.publish(new InstalledEvent(mac, BootStage.INSTALLED, profile, ip),
         catalog.lastBootAttempt(mac).orElse(UNKNOWN_ATTEMPT));
-    catalog.installedNow(mac, clock.instant());
+    catalog.installedNow(mac, now);
     count("installed");
     LOG.info("{} reported its installation (from {}){}", mac, ip, host != null && host.bootOnce()
         ? ": boot once, it boots from its local disk from now on" : "");
-    text(ctx.response(), 200, host == null ? "recorded: " + mac + " is not a known host\n"
-        : host.bootOnce() ? "recorded: " + mac + " boots from its local disk from now on\n"
-        : "recorded: " + mac + " is not boot-once, its menu does not change\n");
+    String what = host == null ? mac + " is not a known host"
+        : host.bootOnce() ? mac + " boots from its local disk from now on"
+        : mac + " is not boot-once, its menu does not change";
+    Envelope<InstallState> state = Envelope.of(publisher.source(), new InstallState(mac, now, profile, ip));
+    Future<Void> stored = Future.fromCompletionStage(publisher.publishConfirmed(state), vertx.getOrCreateContext());
+    long timer = vertx.setTimer(INSTALL_CONFIRM_MILLIS, t -> {
+      if (ctx.response().ended()) return;
+      LOG.warn("{}: the installation report is not on {} yet (Kafka unreachable?); it is kept in this process and"
+          + " sent when Kafka is back", mac, Topics.BOOT_INSTALLS.name());
+      text(ctx.response(), 202, "recorded in menu-service, not yet stored in Kafka: " + what + "\n");
+    });
+    stored.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ctx.response().ended()) return;
+      if (ar.succeeded()) {
+        text(ctx.response(), 200, "recorded: " + what + "\n");
+      } else {
+        LOG.error("{}: the installation report could not be stored: {}", mac, ar.cause().getMessage());
+        text(ctx.response(), 503, "recorded in menu-service only, Kafka refused it (" + ar.cause().getMessage()
+            + "): call again\n");
+      }
+    });
   }
 
   private static void text(HttpServerResponse res, int status, String body) {
