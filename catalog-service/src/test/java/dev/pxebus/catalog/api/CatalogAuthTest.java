@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pxebus.catalog.CatalogApp;
+import dev.pxebus.catalog.LogCapture;
 import dev.pxebus.testing.KafkaBrokerExtension;
 import dev.pxebus.testing.KafkaEndpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -80,6 +83,37 @@ class CatalogAuthTest {
     try (CatalogServer s = CatalogServer.start(kafka, dir, Map.of("catalog.token", ""))) {
       assertEquals(token, Files.readString(dir.resolve("token")).trim(), "the same token after a restart");
       assertEquals(201, s.sendAs(token, "POST", "/hosts", host()).status());
+    }
+  }
+
+  @Test
+  void aGeneratedTokenIsLoggedOnceOnTheFirstStartAndNotOnTheNext(KafkaEndpoint kafka, @TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("token");
+    String token;
+    List<String> firstStart;
+    // Every logger, from before the start until after the stop: the token is in one line of all of it.
+    try (LogCapture log = LogCapture.everything()) {
+      try (CatalogServer s = CatalogServer.start(kafka, dir, Map.of("catalog.token", ""))) {
+        token = Files.readString(file).trim();
+        assertEquals(201, s.sendAs(token, "POST", "/hosts", host()).status());
+      }
+      firstStart = log.lines();
+      assertEquals(1, log.occurrences(token), () -> "the generated token, once, in: " + firstStart);
+    }
+    String line = firstStart.stream().filter(l -> l.contains(token)).findFirst().orElseThrow();
+    assertTrue(line.startsWith("WARN " + CatalogApp.class.getName() + " - "), line);
+    assertTrue(line.contains(file.toString()), () -> "says where the token is kept: " + line);
+
+    try (LogCapture log = LogCapture.everything()) {
+      try (CatalogServer s = CatalogServer.start(kafka, dir, Map.of("catalog.token", ""))) {
+        assertEquals(token, Files.readString(file).trim());
+        assertEquals(201, s.sendAs(token, "POST", "/hosts", host()).status());
+      }
+      List<String> secondStart = log.lines();
+      assertEquals(0, log.occurrences(token), () -> "the token is not printed again: " + secondStart);
+      assertTrue(secondStart.contains("INFO " + CatalogApp.class.getName() + " - catalog write token read from "
+          + file), () -> "says where the token was read from: " + secondStart);
     }
   }
 
