@@ -2,7 +2,6 @@ package dev.pxebus.menu.http;
 
 import dev.pxebus.catalog.spec.HostSpec;
 import dev.pxebus.events.Envelope;
-import dev.pxebus.events.Mac;
 import dev.pxebus.events.Topics;
 import dev.pxebus.events.boot.BootStage;
 import dev.pxebus.events.boot.InstalledEvent;
@@ -140,7 +139,9 @@ public final class MenuRoutes {
       text(ctx.response(), 503, "menu-service is still reading the catalog from Kafka; no menu yet\n");
       return;
     }
-    if (request.format() == MenuFormat.IPXE && !query.containsKey("mac")) {
+    String client = MenuPlanner.macOrNull(request.mac());
+    String hint = query.get("mac");
+    if (request.format() == MenuFormat.IPXE && (hint == null || hint.isBlank())) {
       // iPXE asked without saying who it is (a DHCP boot file URL has no place for its MAC): it is asked again with
       // its own identity, which it always knows; no menu of an "unknown machine" for a known one.
       count("identify");
@@ -157,7 +158,7 @@ public final class MenuRoutes {
       text(ctx.response(), 500, "menu-service could not choose a menu: " + e.getMessage() + "\n");
       return;
     }
-    String mac = request.mac() == null ? UNKNOWN_MAC : request.mac();
+    String mac = client == null ? UNKNOWN_MAC : client;
     renderer.render(request.format(), plan.model()).onComplete(ar -> {
       renders.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
       try (LogContext ignored = LogContext.of(mac, null)) {
@@ -181,12 +182,13 @@ public final class MenuRoutes {
 
   private void installed(RoutingContext ctx) {
     String raw = ctx.pathParam("mac") != null ? ctx.pathParam("mac") : ctx.queryParams().get("mac");
-    if (raw == null || raw.length() > 32 || !Mac.isValid(raw)) {
+    String mac = raw == null || raw.length() > 32 ? null : MenuPlanner.macOrNull(raw);
+    if (mac == null) {
       count("installed-bad-mac");
-      text(ctx.response(), 400, "installed: give the machine's MAC (?mac=52:54:00:12:34:56), not '" + raw + "'\n");
+      text(ctx.response(), 400, "installed: give the machine's MAC (?mac=52:54:00:12:34:56)"
+          + (raw == null ? "" : ", not '" + raw + "'") + "\n");
       return;
     }
-    String mac = Mac.canonical(raw);
     HostSpec host = catalog.state().hosts().get(mac);
     String profile = host == null ? null : host.profile();
     String ip = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();

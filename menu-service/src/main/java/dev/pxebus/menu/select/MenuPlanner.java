@@ -143,7 +143,8 @@ public final class MenuPlanner {
   }
 
   /** The canonical MAC of a hint, or null when it is not a machine's (unparseable, null, multicast or broadcast). */
-  static String macOrNull(String raw) {
+  /** The client MAC a hint names, canonical; null for none, a malformed one, a group address or 00:00:00:00:00:00. */
+  public static String macOrNull(String raw) {
     if (raw == null || raw.length() > MAC_HINT_MAX || !Mac.isValid(raw)) return null;
     String mac = Mac.canonical(raw);
     // IEEE 802 I/G bit: a group address is never a client's; the null address is tftp-service's "cannot name it".
