@@ -187,8 +187,11 @@ class ComposeLabIT {
       lab.awaitHealthy(HEALTHY, expected);
       // Back in service, and every service reaches Kafka again.
       for (int port : new int[] {9070, 9071, 9067, 9069}) {
-        Await.until(Duration.ofSeconds(90), () -> health(port).path("checks").path("kafka").path("reachable").asBoolean(),
-            () -> "admin port " + port + " reaches Kafka again after " + service + " restarted: " + health(port));
+        // UP: Kafka reached and, for menu-service, the catalog read to its end (it refuses menus until then).
+        Await.until(Duration.ofSeconds(90), () -> {
+          JsonNode h = health(port);
+          return "UP".equals(h.path("status").asText()) && h.path("checks").path("kafka").path("reachable").asBoolean();
+        }, () -> "admin port " + port + " UP and reaching Kafka again after " + service + " restarted: " + health(port));
       }
       assertLease();
       assertTftp("pxelinux.0");

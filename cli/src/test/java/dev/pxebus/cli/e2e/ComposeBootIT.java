@@ -161,8 +161,11 @@ class ComposeBootIT {
 
   private static void awaitKafka(ComposeLab lab) {
     for (int port : new int[] {9070, 9071, 9067, 9069}) {
-      Await.until(Duration.ofSeconds(90), () -> health(lab, port).path("checks").path("kafka").path("reachable")
-          .asBoolean(), () -> "admin port " + port + " reaches Kafka: " + health(lab, port));
+      // UP: Kafka reached and, for menu-service, the catalog read to its end (it refuses menus until then).
+      Await.until(Duration.ofSeconds(90), () -> {
+        JsonNode h = health(lab, port);
+        return "UP".equals(h.path("status").asText()) && h.path("checks").path("kafka").path("reachable").asBoolean();
+      }, () -> "admin port " + port + " UP and reaching Kafka: " + health(lab, port));
     }
   }
 

@@ -200,17 +200,28 @@ final class NetnsLab implements AutoCloseable {
     return p;
   }
 
-  /** Waits until each service {@link #startService} started answers {@code /health} with 200. */
+  /**
+   * Waits until each service {@link #startService} started reports {@code UP} on {@code /health}: every check up,
+   * so Kafka reached and, for menu-service, the catalog read to its end (200 alone also means DEGRADED).
+   */
   void awaitServices(String... names) {
     for (String name : names) {
       Process p = processes.get(name);
       Path log = labDir.resolve(name + ".log");
       String health = "http://127.0.0.1:" + admins.get(name) + "/health";
+      String[] last = {""};
       Await.until(LAB_START, () -> {
-      if (!p.isAlive()) throw new AssertionError(name + " exited " + p.exitValue() + ":\n" + read(log));
-        // 200 = no essential check down (UP, or DEGRADED while e.g. Kafka is still coming); 503 = DOWN.
-        return ns.exec(CMD, "curl", "-sf", "--max-time", "5", health).exitCode() == 0;
-      }, () -> name + " to answer " + health + " with 200:\n" + read(log));
+        if (!p.isAlive()) throw new AssertionError(name + " exited " + p.exitValue() + ":\n" + read(log));
+        Netns.Result r = ns.exec(CMD, "curl", "-sf", "--max-time", "5", health);
+        last[0] = r.output();
+        if (r.exitCode() != 0) return false;
+        try {
+          return "UP".equals(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.output()).path("status")
+              .asText());
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      }, () -> name + " to report UP on " + health + "; last answer: " + last[0] + "\n" + read(log));
     }
   }
 
