@@ -173,7 +173,7 @@ public final class LeaseService {
     String mac = mac(req);
     long now = ctx.nowMillis();
     Optional<Integer> ip = choose(subnet.get(), client, mac, requested(req), now);
-    if (ip.isEmpty()) return Decision.silent("no free address in " + subnet.get().cidr());
+    if (ip.isEmpty()) return Decision.silent(noAddress(subnet.get(), mac, now));
     Offer previous = offers.put(client, new Offer(ip.get(), now + options.offerHold().toMillis()));
     if (previous != null && previous.ip() != ip.get() && !boundTo(client, previous.ip(), now)) {
       owner.remove(previous.ip(), client);
@@ -382,6 +382,30 @@ public final class LeaseService {
       return asked;
     }
     return nextFree(subnet, client, now);
+  }
+
+  /** Why a DISCOVER gets no offer: its reserved address is held by another client, or the pool is exhausted. */
+  private String noAddress(Subnet subnet, String mac, long now) {
+    Reservation res = reservations.get(mac);
+    if (res != null && subnet.contains(res.ip())) {
+      String holder = owner.get(res.ip());
+      String by = holder == null ? "another client"
+          : holder.startsWith(QUARANTINE) ? "nobody: it is quarantined after a DECLINE until "
+              + java.time.Instant.ofEpochMilli(quarantine.getOrDefault(res.ip(), now))
+          : "client " + holder + held(holder, res.ip(), now);
+      return "reserved address held: " + Ip4.text(res.ip()) + ", reserved for " + mac + ", is held by " + by
+          + " (the reservation never falls back to another address)";
+    }
+    return "no free address in " + subnet.cidr();
+  }
+
+  private String held(String holder, int ip, long now) {
+    Offer offer = offers.get(holder);
+    if (offer != null && offer.ip() == ip && offer.until() > now) {
+      return ", offered until " + java.time.Instant.ofEpochMilli(offer.until());
+    }
+    LeaseRecord b = byClient.get(holder);
+    return b != null && b.ip() == ip ? ", leased until " + java.time.Instant.ofEpochMilli(b.expiresMillis()) : "";
   }
 
   private Optional<Integer> nextFree(Subnet subnet, String client, long now) {

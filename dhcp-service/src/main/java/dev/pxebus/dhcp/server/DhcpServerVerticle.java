@@ -55,6 +55,8 @@ import org.slf4j.MDC;
  */
 public final class DhcpServerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DhcpServerVerticle.class);
+  private static final long WARN_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+  private final java.util.Map<String, Long> lastWarned = new java.util.HashMap<>();
 
   /** What the verticle asks of the rest of the service: where a new boot client is sent. */
   public interface Steering {
@@ -355,7 +357,20 @@ public final class DhcpServerVerticle extends VerticleBase {
   }
 
   private void drop(DhcpPacket req, String reason) {
-    metrics.dropped(reasonClass(reason));
+    String kind = reasonClass(reason);
+    metrics.dropped(kind);
+    if (reason.startsWith("no free address") || reason.startsWith("reserved address held")) {
+      // A client this server should serve gets nothing: the operator must hear of it, but a client retrying (or a
+      // storm of them against an exhausted pool) must not flood the log: one line per kind every 10 s at most.
+      long now = System.nanoTime();
+      Long last = lastWarned.get(kind);
+      if (last == null || now - last >= WARN_EVERY_NANOS) {
+        lastWarned.put(kind, now);
+        LOG.warn("no offer to {}: {} (further ones within 10 s: debug log, counted as pxebus_dhcp_dropped_total"
+            + "{reason=\"{}\"})", LeaseService.mac(req), reason, kind);
+        return;
+      }
+    }
     LOG.debug("no reply to {} from {}: {}", req.messageType(), LeaseService.mac(req), reason);
   }
 

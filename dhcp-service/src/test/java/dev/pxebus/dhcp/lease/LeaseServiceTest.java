@@ -570,7 +570,10 @@ class LeaseServiceTest {
 
     int y = lab.offered(A.discover());
     assertNotEquals(x, y, "A is moved off the now reserved address");
-    silent(lab.send(R.discover()), "no free address"); // A's lease on x runs until A takes y or it ends
+    // A's lease on x runs until A takes y or it ends; R is told nothing, and the log says why.
+    Decision held = lab.send(R.discover());
+    silent(held, "reserved address held: 10.0.0.100, reserved for " + R.mac() + ", is held by client ");
+    assertTrue(held.reason().contains(", leased until "), held.reason());
     DhcpPacket nak = nak(lab.send(A.renewing(x)));
     assertEquals(Optional.of("renewal of 10.0.0.100, which is reserved for another machine"),
         text(nak, OptionCode.MESSAGE));
