@@ -100,6 +100,7 @@ public final class TftpApp implements RunningService {
     }
     if (config.catalogUrl().isPresent()) {
       nsOptions = nsOptions.withCatalog(config.catalogUrl().get(), BootNamespaceOptions.DEFAULT_CATALOG_IDLE_TIMEOUT);
+      if (config.catalogToken().isPresent()) nsOptions = nsOptions.withCatalogToken(config.catalogToken().get());
     }
     ImageCatalog images = ImageCatalog.of(host.view(Topics.CATALOG_IMAGES));
     return BootNamespace.create(host.vertx(), nsOptions, images, host.registry())

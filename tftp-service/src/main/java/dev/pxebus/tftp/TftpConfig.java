@@ -33,6 +33,7 @@ public record TftpConfig(
     Optional<URI> menuUrl,
     Duration menuTimeout,
     Optional<URI> catalogUrl,
+    Optional<String> catalogToken,
     Optional<String> advertiseAddress,
     Duration announceInterval,
     Optional<Path> writeDir,
@@ -57,6 +58,7 @@ public record TftpConfig(
   public static final String MENU_URL = "tftp.menu-url";
   public static final String MENU_TIMEOUT = "tftp.menu-timeout";
   public static final String CATALOG_URL = "tftp.catalog-url";
+  public static final String CATALOG_TOKEN = "tftp.catalog-token";
   public static final String ADVERTISE_ADDRESS = "tftp.advertise-address";
   public static final String ANNOUNCE_INTERVAL = "replica.announce-interval";
   public static final String WRITE_DIR = "tftp.write-dir";
@@ -87,6 +89,8 @@ public record TftpConfig(
     keys.add(ConfigKey.of(MENU_TIMEOUT, "2s", "how long to wait for menu-service before the static fallback"));
     keys.add(ConfigKey.of(CATALOG_URL, "http://127.0.0.1:8070",
         "catalog-service, source of artifacts missing from the cache; empty = cache only"));
+    keys.add(ConfigKey.of(CATALOG_TOKEN, "",
+        "bearer token sent to catalog-service for blobs, when its reads need one (a read token is enough)"));
     keys.add(ConfigKey.of(ADVERTISE_ADDRESS, "",
         "address clients reach this replica at; empty = the first non-loopback IPv4 address of the host"));
     keys.add(ConfigKey.of(ANNOUNCE_INTERVAL, "5s", "how often the replica announces itself on the replicas topic"));
@@ -101,7 +105,7 @@ public record TftpConfig(
         s.bool(REUSE_PORT), blksize(s), s.integer(MAX_WINDOWSIZE, 1, 32768), s.duration(RTO_INITIAL),
         s.duration(RTO_MIN), s.duration(RTO_MAX), s.integer(MAX_RETRANSMITS, 1, 100), s.duration(GIVE_UP_AFTER),
         s.integer(THREADS, 0, 256), s.bool(HTTP_ENABLED), s.port(HTTP_PORT), s.path(CACHE_DIR), url(s, MENU_URL),
-        s.duration(MENU_TIMEOUT), url(s, CATALOG_URL), s.optional(ADVERTISE_ADDRESS), s.duration(ANNOUNCE_INTERVAL),
+        s.duration(MENU_TIMEOUT), url(s, CATALOG_URL), s.optional(CATALOG_TOKEN), s.optional(ADVERTISE_ADDRESS), s.duration(ANNOUNCE_INTERVAL),
         s.optional(WRITE_DIR).map(Path::of), s.integer(WRITE_MAX_MIB, 1, 1_000_000));
   }
 

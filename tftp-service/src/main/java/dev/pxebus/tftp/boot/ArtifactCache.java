@@ -58,19 +58,21 @@ final class ArtifactCache {
   private final Path partial;
   private final Optional<URI> catalog;
   private final Duration idleTimeout;
+  private final Optional<String> token;
   private final MeterRegistry registry;
   private final Map<String, Future<Lookup>> downloads = new ConcurrentHashMap<>();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final AtomicInteger waiting = new AtomicInteger();
 
   ArtifactCache(Vertx vertx, HttpClient http, Path dir, Optional<URI> catalog, Duration idleTimeout,
-      MeterRegistry registry) {
+      Optional<String> token, MeterRegistry registry) {
     this.vertx = vertx;
     this.http = http;
     this.dir = dir.toAbsolutePath();
     this.partial = this.dir.resolve(PARTIAL);
     this.catalog = catalog;
     this.idleTimeout = idleTimeout;
+    this.token = token;
     this.registry = registry;
     Gauge.builder("pxebus.boot.artifact.downloads", downloads, Map::size)
         .description("artifact downloads from catalog-service under way").register(registry);
@@ -180,7 +182,9 @@ final class ArtifactCache {
               return discard(part).<Lookup>map(v -> new Lookup.NotFound(name, "catalog-service has no blob " + sha));
             }
             count("pxebus.boot.artifact.fetches", "outcome", "error");
-            LOG.warn("catalog-service answered {} for {}", s.code(), url);
+            LOG.warn("catalog-service answered {} for {}{}", s.code(), url, s.code() == 401 || s.code() == 403
+                ? (token.isPresent() ? ": tftp.catalog-token is refused" : ": its reads need a token, set tftp.catalog-token")
+                : "");
             return discard(part).<Lookup>map(v -> new Lookup.Unavailable(name, "catalog-service answered " + s.code()));
           }
           Digest d = (Digest) download;
@@ -242,8 +246,10 @@ final class ArtifactCache {
   private Future<Download> download(String url, AsyncFile file, long declaredSize) {
     long ms = idleTimeout.toMillis();
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-    return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
-            .setConnectTimeout(ms).setIdleTimeout(ms))
+    RequestOptions get = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setConnectTimeout(ms)
+        .setIdleTimeout(ms);
+    token.ifPresent(t -> get.putHeader(io.vertx.core.http.HttpHeaders.AUTHORIZATION, "Bearer " + t));
+    return http.request(get)
         .compose(req -> {
           sent.set(req);
           return req.send();

@@ -60,7 +60,7 @@ public final class BootNamespace {
             .setReadIdleTimeout((int) options.catalogIdleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
         : null;
     this.cache = new ArtifactCache(vertx, blobs, options.cacheDir(), options.catalogUrl(),
-        options.catalogIdleTimeout(), registry);
+        options.catalogIdleTimeout(), options.catalogToken(), registry);
   }
 
   /** Builds the namespace and prepares the artifact cache directory; fails if that cannot be created. */

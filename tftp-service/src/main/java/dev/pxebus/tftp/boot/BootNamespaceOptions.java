@@ -28,7 +28,8 @@ public record BootNamespaceOptions(
     Duration menuTimeout,
     Duration menuRetryAfter,
     Optional<URI> catalogUrl,
-    Duration catalogIdleTimeout) {
+    Duration catalogIdleTimeout,
+    Optional<String> catalogToken) {
 
   public static final Duration DEFAULT_MENU_TIMEOUT = Duration.ofSeconds(2);
   public static final Duration DEFAULT_MENU_RETRY_AFTER = Duration.ofSeconds(5);
@@ -39,6 +40,7 @@ public record BootNamespaceOptions(
     Objects.requireNonNull(cacheDir, "cacheDir");
     menuUrl = Objects.requireNonNullElse(menuUrl, Optional.empty());
     catalogUrl = Objects.requireNonNullElse(catalogUrl, Optional.empty());
+    catalogToken = Objects.requireNonNullElse(catalogToken, Optional.<String>empty()).filter(t -> !t.isBlank());
     menuUrl.ifPresent(u -> requireHttp("menuUrl", u));
     catalogUrl.ifPresent(u -> requireHttp("catalogUrl", u));
     requirePositive("menuTimeout", menuTimeout);
@@ -50,17 +52,31 @@ public record BootNamespaceOptions(
   /** No menu-service, no catalog-service, default timeouts. */
   public static BootNamespaceOptions of(Path root, Path cacheDir) {
     return new BootNamespaceOptions(root, cacheDir, Optional.empty(), DEFAULT_MENU_TIMEOUT, DEFAULT_MENU_RETRY_AFTER,
-        Optional.empty(), DEFAULT_CATALOG_IDLE_TIMEOUT);
+        Optional.empty(), DEFAULT_CATALOG_IDLE_TIMEOUT, Optional.empty());
   }
 
   public BootNamespaceOptions withMenu(URI url, Duration timeout, Duration retryAfter) {
     return new BootNamespaceOptions(root, cacheDir, Optional.ofNullable(url), timeout, retryAfter, catalogUrl,
-        catalogIdleTimeout);
+        catalogIdleTimeout, catalogToken);
   }
 
   public BootNamespaceOptions withCatalog(URI url, Duration idleTimeout) {
     return new BootNamespaceOptions(root, cacheDir, menuUrl, menuTimeout, menuRetryAfter, Optional.ofNullable(url),
-        idleTimeout);
+        idleTimeout, catalogToken);
+  }
+
+  /** The bearer token sent with every blob fetch, for a catalog-service whose reads need one. */
+  public BootNamespaceOptions withCatalogToken(String token) {
+    return new BootNamespaceOptions(root, cacheDir, menuUrl, menuTimeout, menuRetryAfter, catalogUrl,
+        catalogIdleTimeout, Optional.ofNullable(token));
+  }
+
+  /** Never prints the token. */
+  @Override
+  public String toString() {
+    return "BootNamespaceOptions[root=" + root + ", cacheDir=" + cacheDir + ", menuUrl=" + menuUrl + ", menuTimeout="
+        + menuTimeout + ", menuRetryAfter=" + menuRetryAfter + ", catalogUrl=" + catalogUrl + ", catalogIdleTimeout="
+        + catalogIdleTimeout + ", catalogToken=" + catalogToken.map(t -> "(set)").orElse("(none)") + "]";
   }
 
   private static void requireHttp(String what, URI u) {

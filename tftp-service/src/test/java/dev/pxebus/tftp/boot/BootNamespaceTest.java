@@ -407,6 +407,22 @@ class BootNamespaceTest {
   }
 
   @Test
+  void aCatalogWhoseReadsNeedATokenGetsTheConfiguredOne() throws Exception {
+    byte[] kernel = BootRoot.pseudoRandom(30_000, 7);
+    String sha = upstream.protectedBlob(kernel, "read-token-1");
+    catalog.put(image("img-t", "guarded", new Artifact("vmlinuz", sha, kernel.length)));
+
+    assertInstanceOf(Lookup.Unavailable.class, lookup("images/img-t/vmlinuz"), "no token: 401, not served");
+    assertEquals(1, counter("pxebus.boot.artifact.fetches", "outcome", "error"));
+    await(ns.close());
+    ns = namespace(options(Duration.ZERO).withCatalogToken("read-token-1"));
+    Lookup.FileBody f = assertInstanceOf(Lookup.FileBody.class, lookup("images/img-t/vmlinuz"));
+    assertArrayEquals(kernel, Files.readAllBytes(f.path()));
+    assertFalse(options(Duration.ZERO).withCatalogToken("read-token-1").toString().contains("read-token-1"),
+        "the options never print the token");
+  }
+
+  @Test
   void corruptedBlobIsDeletedCountedAndNeverServed() throws Exception {
     byte[] right = BootRoot.pseudoRandom(50_000, 3);
     byte[] wrong = right.clone();

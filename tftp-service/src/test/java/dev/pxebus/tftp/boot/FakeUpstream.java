@@ -87,6 +87,19 @@ public final class FakeUpstream {
     return sha;
   }
 
+  /** Serves {@code content} as its blob to requests bearing {@code token} only (401 otherwise); returns the hash. */
+  public String protectedBlob(byte[] content, String token) {
+    String sha = sha256(content);
+    routes.put("/blobs/" + sha, r -> {
+      if (("Bearer " + token).equals(r.getHeader("Authorization"))) {
+        r.response().setStatusCode(200).end(Buffer.buffer(content));
+      } else {
+        r.response().setStatusCode(401).end("a token is needed\n");
+      }
+    });
+    return sha;
+  }
+
   /** Serves {@code wrong} under the hash of {@code right}: a corrupted blob. Returns the hash of {@code right}. */
   public String corruptBlob(byte[] right, byte[] wrong) {
     String sha = sha256(right);
