@@ -54,7 +54,7 @@ class ComposeFileTest {
     assertEquals(List.of("catalog-service", "dhcp-service", "kafka", "menu-service", "tftp-service"),
         services.out().lines().map(String::trim).filter(l -> !l.isEmpty()).sorted().toList(), services.out());
     Result volumes = compose("config", "--volumes");
-    assertEquals(List.of("boot-root", "catalog-data", "dhcp-leases", "kafka-data"),
+    assertEquals(List.of("boot-root", "catalog-data", "dhcp-leases", "kafka-data", "menu-data"),
         volumes.out().lines().map(String::trim).filter(l -> !l.isEmpty()).sorted().toList(), volumes.out());
   }
 

@@ -82,8 +82,9 @@ class ServiceProcessesIT {
   }
 
   @Test
-  void menuService() throws Exception {
-    runService("menu-service", Map.of("PXEBUS_HTTP_HOST", "127.0.0.1", "PXEBUS_HTTP_PORT", "0"),
+  void menuService(@TempDir Path dir) throws Exception {
+    runService("menu-service", Map.of("PXEBUS_HTTP_HOST", "127.0.0.1", "PXEBUS_HTTP_PORT", "0",
+        "PXEBUS_MENU_DATA_DIR", dir.resolve("menu").toString()),
         "menu-service: menus on http://127.0.0.1:");
   }
 

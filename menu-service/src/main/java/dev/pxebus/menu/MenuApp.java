@@ -35,7 +35,7 @@ public final class MenuApp implements RunningService {
 
   public static Future<MenuApp> start(MenuConfig config) {
     ServiceHost host = ServiceHost.create(config.common());
-    MenuCatalog catalog = MenuCatalog.start(host);
+    MenuCatalog catalog = MenuCatalog.start(host, config.snapshotFile());
     MenuApp app = new MenuApp(host, config, catalog);
     PlannerOptions options = new PlannerOptions((int) config.menuTimeout().toSeconds(), config.ipxeLocalBoot(),
         config.fileBase(), config.title());

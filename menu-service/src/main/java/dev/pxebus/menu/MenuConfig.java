@@ -21,7 +21,8 @@ public record MenuConfig(
     Duration menuTimeout,
     MenuModel.LocalBoot ipxeLocalBoot,
     String fileBase,
-    String title) {
+    String title,
+    Optional<Path> dataDir) {
 
   public static final int DEFAULT_ADMIN_PORT = 9071;
   public static final String HTTP_HOST = "http.host";
@@ -31,6 +32,9 @@ public record MenuConfig(
   public static final String IPXE_LOCAL_BOOT = "menu.ipxe-local-boot";
   public static final String FILE_BASE = "menu.file-base";
   public static final String TITLE = "menu.title";
+  public static final String DATA_DIR = "menu.data-dir";
+  /** The snapshot file's name in {@link #DATA_DIR}. */
+  public static final String SNAPSHOT_FILE = "catalog.snapshot";
 
   public static List<ConfigKey> keys() {
     List<ConfigKey> keys = new ArrayList<>(CommonConfig.keys(DEFAULT_ADMIN_PORT));
@@ -43,6 +47,8 @@ public record MenuConfig(
     keys.add(ConfigKey.of(FILE_BASE, "",
         "prefix of kernel and initrd URLs in iPXE scripts, e.g. http://10.0.0.5:8069/; empty = relative to the script (the replica that served it)"));
     keys.add(ConfigKey.of(TITLE, "pxebus", "the first word of every menu title"));
+    keys.add(ConfigKey.of(DATA_DIR, "/var/lib/pxebus/menu",
+        "where the last catalog read is kept (" + SNAPSHOT_FILE + "), to serve menus after a restart while Kafka is down; empty = not kept"));
     return List.copyOf(keys);
   }
 
@@ -57,6 +63,11 @@ public record MenuConfig(
     if (timeout.toSeconds() > 3600) throw new ConfigException("'" + TIMEOUT + "' = '" + timeout + "' is over an hour");
     return new MenuConfig(CommonConfig.from("menu-service", s), s.string(HTTP_HOST), s.port(HTTP_PORT),
         s.optional(TEMPLATE_DIR).map(Path::of), timeout, lb, s.optional(FILE_BASE).orElse(""),
-        s.string(TITLE));
+        s.string(TITLE), s.optional(DATA_DIR).map(Path::of));
+  }
+
+  /** The snapshot file, when {@link #DATA_DIR} is set. */
+  public Optional<Path> snapshotFile() {
+    return dataDir.map(d -> d.resolve(SNAPSHOT_FILE));
   }
 }

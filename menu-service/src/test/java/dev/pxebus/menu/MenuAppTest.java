@@ -80,7 +80,8 @@ class MenuAppTest {
         "admin.port", "0",
         "http.host", "127.0.0.1",
         "http.port", "0",
-        "instance.id", "menu-test-" + UUID.randomUUID().toString().substring(0, 8)));
+        "instance.id", "menu-test-" + UUID.randomUUID().toString().substring(0, 8),
+        "menu.data-dir", ""));
     s.putAll(extra);
     MenuApp a = MenuApp.start(MenuConfig.from(Settings.of(MenuConfig.keys(), s))).toCompletionStage()
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -277,7 +278,7 @@ class MenuAppTest {
     // Kafka unreachable from the start: the catalog is never read, so no menu is planned from an empty one.
     app = MenuApp.start(MenuConfig.from(Settings.of(MenuConfig.keys(), Map.of(
         "kafka.bootstrap", "127.0.0.1:1", "admin.host", "127.0.0.1", "admin.port", "0",
-        "http.host", "127.0.0.1", "http.port", "0", "instance.id", "menu-test-" + p))))
+        "http.host", "127.0.0.1", "http.port", "0", "instance.id", "menu-test-" + p, "menu.data-dir", ""))))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(app.menuUrl() + pxelinux())).build(),
         HttpResponse.BodyHandlers.ofString());

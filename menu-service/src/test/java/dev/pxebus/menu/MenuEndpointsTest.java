@@ -453,7 +453,8 @@ class MenuEndpointsTest {
         "admin.port", "0",
         "http.host", "127.0.0.1",
         "http.port", "0",
-        "instance.id", "menu-endpoints-" + UUID.randomUUID().toString().substring(0, 8)));
+        "instance.id", "menu-endpoints-" + UUID.randomUUID().toString().substring(0, 8),
+        "menu.data-dir", ""));
     s.putAll(extra);
     return MenuConfig.from(Settings.of(MenuConfig.keys(), s));
   }

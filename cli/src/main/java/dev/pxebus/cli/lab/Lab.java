@@ -107,6 +107,7 @@ public final class Lab implements AutoCloseable {
           s -> CatalogApp.start(CatalogConfig.from(s)));
       started.add(catalogApp);
       Map<String, String> menu = new HashMap<>(common);
+      menu.put(MenuConfig.DATA_DIR, dir.resolve("menu").toString());
       if (o.freePorts()) menu.put(MenuConfig.HTTP_PORT, "0");
       MenuApp menuApp = (MenuApp) start("menu-service", MenuConfig.keys(), menu, o.env(),
           s -> MenuApp.start(MenuConfig.from(s)));

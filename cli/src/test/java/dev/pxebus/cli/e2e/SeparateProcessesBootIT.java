@@ -73,6 +73,7 @@ class SeparateProcessesBootIT {
             "PXEBUS_CATALOG_DATA_DIR", dir.resolve("catalog").toString(),
             "PXEBUS_HTTP_HOST", "127.0.0.1", "PXEBUS_HTTP_PORT", "8070"));
         lab.startService("menu-service", "menu-service", 9071, Map.of(
+            "PXEBUS_MENU_DATA_DIR", dir.resolve("menu").toString(),
             "PXEBUS_HTTP_HOST", "127.0.0.1", "PXEBUS_HTTP_PORT", "8071", "PXEBUS_MENU_TIMEOUT", "1s"));
         for (Replica r : replicas) {
           lab.startService(r.name(), "tftp-service", r.adminPort(), Map.of(

@@ -9,6 +9,8 @@ import dev.pxebus.catalog.spec.ImageSpec;
 import dev.pxebus.catalog.spec.ProfileSpec;
 import dev.pxebus.catalog.spec.ValidationException;
 import dev.pxebus.events.Envelope;
+import dev.pxebus.events.EventCodec;
+import dev.pxebus.events.EventDecodeException;
 import dev.pxebus.events.PxebusEvent;
 import dev.pxebus.events.Topic;
 import dev.pxebus.events.Topics;
@@ -21,8 +23,17 @@ import dev.pxebus.runtime.Health;
 import dev.pxebus.runtime.ServiceHost;
 import dev.pxebus.runtime.kafka.EventSubscriber;
 import io.micrometer.core.instrument.Counter;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,124 +48,136 @@ import org.slf4j.LoggerFactory;
 /**
  * menu-service's own view of the catalog: the four compacted catalog topics read from the beginning on every start
  * (so a restart rebuilds it) and followed, each record validated as catalog-service would ({@link
- * CatalogSpec#fromEvent}; one that fails is skipped and counted). It also follows the boot events for what menus
- * need of them: each machine's latest boot attempt (so a rendered menu joins the boot's timeline) and its
- * installation reports (boot once: from the compacted {@code pxebus.boot.installs}, which outlives the boot events'
- * retention, and from the {@code InstalledEvent} steps). While Kafka is down it keeps the last state it read.
+ * CatalogSpec#fromEvent}; one that fails is skipped and counted). It also follows what menus need of the boot:
+ * each machine's latest boot attempt (so a rendered menu joins the boot's timeline) and its installation reports
+ * (boot once: from the compacted {@code pxebus.boot.installs}, which outlives the boot events' retention, and from
+ * the {@code InstalledEvent} steps). While Kafka is down it keeps the last state it read.
+ *
+ * <p>With a snapshot file, the last catalog and installation reports read are also kept on disk (written a few
+ * seconds after a change, atomically): a menu-service restarted while Kafka is down serves menus from that copy
+ * until it has read the topics to their end again, then from the topics only. Without one, it serves nothing until
+ * then ({@link #isServing()}).
  *
  * <p>{@link #state()} is an immutable {@link CatalogState}, rebuilt after a change only when next asked for: a burst
  * of records (the start, above all) costs one rebuild, not one per record. Thread-safe.
  */
 public final class MenuCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(MenuCatalog.class);
+  /** First line of a snapshot file; a file without it is not read. */
+  public static final String SNAPSHOT_HEADER = "pxebus menu-service catalog snapshot 1";
+  private static final long SNAPSHOT_EVERY_MILLIS = 5_000;
+  private static final List<Topic<?>> SNAPSHOT_TOPICS = List.of(Topics.CATALOG_IMAGES, Topics.CATALOG_PROFILES,
+      Topics.CATALOG_HOSTS, Topics.CATALOG_GROUPS, Topics.BOOT_INSTALLS);
 
-  private final Map<String, ImageSpec> images = new TreeMap<>();
-  private final Map<String, ProfileSpec> profiles = new TreeMap<>();
-  private final Map<String, HostSpec> hosts = new TreeMap<>();
-  private final Map<String, GroupSpec> groups = new TreeMap<>();
-  private final Map<String, Instant> hostUpdated = new HashMap<>();
-  private final Map<String, Instant> lastInstall = new HashMap<>();
+  private final View live = new View();
+  /** Read from the snapshot file at start; served until {@link #live} caught up, then dropped. */
+  private volatile View snapshot;
   private final Map<String, String> lastAttempt = new HashMap<>();
+  /** The latest record per topic and key as read, what a snapshot holds. */
+  private final Map<String, Map<String, Envelope<?>>> records = new TreeMap<>();
   private final List<EventSubscriber<?>> subscribers = new ArrayList<>();
   private final Counter skipped;
-  private volatile CatalogState state = CatalogState.EMPTY;
-  private boolean dirty;
+  private final Optional<Path> snapshotFile;
+  private boolean unsaved;
+  private Instant snapshotWritten;
   private CompletableFuture<Void> caughtUp;
 
-  private MenuCatalog(ServiceHost host) {
+  private MenuCatalog(ServiceHost host, Optional<Path> snapshotFile) {
+    this.snapshotFile = snapshotFile;
     skipped = Counter.builder("pxebus.menu.catalog.skipped")
         .description("catalog records read that hold no valid entity").register(host.registry());
   }
 
-  /** Starts following the topics. */
+  /** Starts following the topics, without a snapshot file. */
   public static MenuCatalog start(ServiceHost host) {
-    MenuCatalog c = new MenuCatalog(host);
+    return start(host, Optional.empty());
+  }
+
+  /** Starts following the topics; serves the snapshot file's catalog, if there is one, until they are read. */
+  public static MenuCatalog start(ServiceHost host, Optional<Path> snapshotFile) {
+    MenuCatalog c = new MenuCatalog(host, snapshotFile);
+    snapshotFile.ifPresent(c::loadSnapshot);
     c.follow(host, EntityKind.IMAGE, Topics.CATALOG_IMAGES);
     c.follow(host, EntityKind.PROFILE, Topics.CATALOG_PROFILES);
     c.follow(host, EntityKind.HOST, Topics.CATALOG_HOSTS);
     c.follow(host, EntityKind.GROUP, Topics.CATALOG_GROUPS);
     c.subscribers.add(host.subscribe(Topics.BOOT_EVENTS, null, (key, envelope, offset) -> c.onBootEvent(envelope)));
-    c.subscribers.add(host.subscribe(Topics.BOOT_INSTALLS, null, (key, envelope, offset) -> c.onInstall(envelope)));
+    c.subscribers.add(host.subscribe(Topics.BOOT_INSTALLS, null, (key, envelope, offset) -> c.onInstall(key, envelope)));
     c.caughtUp = CompletableFuture.allOf(c.subscribers.stream().map(s -> s.caughtUp().toCompletableFuture())
         .toArray(CompletableFuture[]::new));
-    c.caughtUp.thenRun(() -> LOG.info("catalog loaded: {} images, {} profiles, {} hosts, {} groups",
-        c.state().images().size(), c.state().profiles().size(), c.state().hosts().size(), c.state().groups().size()));
+    c.caughtUp.thenRun(() -> {
+      CatalogState s = c.live.state();
+      LOG.info("catalog loaded: {} images, {} profiles, {} hosts, {} groups{}", s.images().size(),
+          s.profiles().size(), s.hosts().size(), s.groups().size(), c.snapshot == null ? ""
+              : "; menus come from the topics now, no longer from the snapshot");
+      c.snapshot = null;
+    });
+    if (snapshotFile.isPresent()) {
+      long timer = host.vertx().setPeriodic(SNAPSHOT_EVERY_MILLIS, t -> {
+        if (c.isCaughtUp()) host.vertx().executeBlocking(() -> {
+          c.saveSnapshot();
+          return null;
+        }, false);
+      });
+      host.onClose("catalog snapshot", () -> {
+        host.vertx().cancelTimer(timer);
+        return host.vertx().executeBlocking(() -> {
+          if (c.isCaughtUp()) c.saveSnapshot();
+          return null;
+        });
+      });
+    }
     host.check("catalog", false, c::health);
     return c;
   }
 
   private <T extends PxebusEvent> void follow(ServiceHost host, EntityKind kind, Topic<T> topic) {
-    subscribers.add(host.subscribe(topic, null, (key, envelope, offset) -> onRecord(kind, key, envelope, offset)));
+    subscribers.add(host.subscribe(topic, null, (key, envelope, offset) -> {
+      synchronized (this) {
+        remember(topic, key, envelope);
+        live.onRecord(kind, key, envelope, offset, skipped);
+      }
+    }));
   }
 
-  private synchronized void onRecord(EntityKind kind, String key, Envelope<? extends PxebusEvent> envelope,
-      long offset) {
-    Map<String, ? extends CatalogSpec> target = switch (kind) {
-      case IMAGE -> images;
-      case PROFILE -> profiles;
-      case HOST -> hosts;
-      case GROUP -> groups;
-    };
-    dirty = true;
+  private void remember(Topic<?> topic, String key, Envelope<?> envelope) {
+    Map<String, Envelope<?>> byKey = records.computeIfAbsent(topic.name(), n -> new TreeMap<>());
     if (envelope == null) {
-      target.remove(key);
-      if (kind == EntityKind.HOST) hostUpdated.remove(key);
-      return;
+      byKey.remove(key);
+    } else {
+      byKey.put(key, envelope);
     }
-    try {
-      CatalogSpec spec = CatalogSpec.fromRecord(kind, key, envelope.data());
-      switch (kind) {
-        case IMAGE -> images.put(key, (ImageSpec) spec);
-        case PROFILE -> profiles.put(key, (ProfileSpec) spec);
-        case HOST -> {
-          hosts.put(key, (HostSpec) spec);
-          Instant u = ((HostEvent) envelope.data()).updated();
-          hostUpdated.put(key, u == null ? envelope.time() : u);
-        }
-        case GROUP -> groups.put(key, (GroupSpec) spec);
-      }
-    } catch (ValidationException | IllegalArgumentException e) {
-      skipped.increment();
-      LOG.warn("skipped {} record {} at offset {}: it holds no valid entity: {}", kind, key, offset, e.getMessage());
-    }
+    unsaved = true;
   }
 
   private synchronized void onBootEvent(Envelope<BootStepEvent> envelope) {
     if (envelope == null) return;
     BootStepEvent e = envelope.data();
     if (e instanceof InstalledEvent) {
-      lastInstall.merge(e.mac(), envelope.time(), (a, b) -> a.isAfter(b) ? a : b);
+      live.installed(e.mac(), envelope.time());
     } else if (e instanceof DhcpStepEvent && envelope.bootAttemptId() != null) {
       lastAttempt.put(e.mac(), envelope.bootAttemptId());
     }
   }
 
-  private synchronized void onInstall(Envelope<InstallState> envelope) {
-    if (envelope == null) return;
-    InstallState i = envelope.data();
-    lastInstall.merge(i.mac(), i.installedAt(), (a, b) -> a.isAfter(b) ? a : b);
+  private synchronized void onInstall(String key, Envelope<InstallState> envelope) {
+    remember(Topics.BOOT_INSTALLS, key, envelope);
+    if (envelope != null) live.installed(envelope.data().mac(), envelope.data().installedAt());
   }
 
-  /** The catalog now. */
+  /** The catalog menus are planned from now: the topics', or the snapshot's until the topics were read. */
   public CatalogState state() {
-    synchronized (this) {
-      if (dirty) {
-        state = new CatalogState(images, profiles, hosts, groups);
-        dirty = false;
-      }
-      return state;
-    }
+    View s = snapshot;
+    return s != null && !isCaughtUp() ? s.state() : live.state();
   }
 
   /**
    * Whether a boot-once host has reported its installation since its entry was last written (writing the host
    * again re-arms boot once).
    */
-  public synchronized boolean installed(HostSpec host) {
-    Instant installed = lastInstall.get(host.mac());
-    if (installed == null) return false;
-    Instant updated = hostUpdated.get(host.mac());
-    return updated == null || installed.isAfter(updated);
+  public boolean installed(HostSpec host) {
+    View s = snapshot;
+    return s != null && !isCaughtUp() ? s.installed(host) : live.installed(host);
   }
 
   /** The boot attempt of the machine's latest DHCP exchange, if one was seen. */
@@ -163,8 +186,10 @@ public final class MenuCatalog {
   }
 
   /** Records an installation report this process published, so the next menu sees it at once. */
-  public synchronized void installedNow(String mac, Instant at) {
-    lastInstall.merge(mac, at, (a, b) -> a.isAfter(b) ? a : b);
+  public void installedNow(String mac, Instant at) {
+    live.installed(mac, at);
+    View s = snapshot;
+    if (s != null) s.installed(mac, at);
   }
 
   /** Completes once every topic was read to where it ended at start. */
@@ -176,6 +201,102 @@ public final class MenuCatalog {
     return caughtUp.isDone() && !caughtUp.isCompletedExceptionally();
   }
 
+  /** Whether menus can be planned: the topics were read to their end, or a snapshot stands in until they are. */
+  public boolean isServing() {
+    return isCaughtUp() || snapshot != null;
+  }
+
+  /** Whether menus come from the snapshot file (the topics not read to their end yet). */
+  public boolean fromSnapshot() {
+    return snapshot != null && !isCaughtUp();
+  }
+
+  // ------------------------------------------------------------------------------------------------------ snapshot
+
+  private void loadSnapshot(Path file) {
+    if (!Files.exists(file)) {
+      LOG.info("no catalog snapshot at {} yet: menus are served once the topics are read", file);
+      return;
+    }
+    View v = new View();
+    int n = 0;
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      if (lines.isEmpty() || !lines.get(0).equals(SNAPSHOT_HEADER)) {
+        LOG.warn("{} is not a catalog snapshot of this version; ignored", file);
+        return;
+      }
+      for (String line : lines.subList(1, lines.size())) {
+        if (line.isEmpty()) continue;
+        String[] f = line.split("\t", 3);
+        if (f.length != 3) throw new IOException("line " + (n + 2) + " has no topic, key and record");
+        Envelope<PxebusEvent> e = EventCodec.get().decode(Base64.getDecoder().decode(f[2]));
+        switch (f[0]) {
+          case "pxebus.catalog.images" -> v.onRecord(EntityKind.IMAGE, f[1], e, -1, skipped);
+          case "pxebus.catalog.profiles" -> v.onRecord(EntityKind.PROFILE, f[1], e, -1, skipped);
+          case "pxebus.catalog.hosts" -> v.onRecord(EntityKind.HOST, f[1], e, -1, skipped);
+          case "pxebus.catalog.groups" -> v.onRecord(EntityKind.GROUP, f[1], e, -1, skipped);
+          case "pxebus.boot.installs" -> {
+            InstallState i = (InstallState) e.data();
+            v.installed(i.mac(), i.installedAt());
+          }
+          default -> throw new IOException("line " + (n + 2) + ": unknown topic " + f[0]);
+        }
+        n++;
+      }
+    } catch (IOException | EventDecodeException | RuntimeException e) {
+      LOG.warn("cannot read the catalog snapshot {} ({}); ignored: menus are served once the topics are read", file,
+          e.toString());
+      return;
+    }
+    CatalogState s = v.state();
+    snapshot = v;
+    LOG.info("catalog snapshot {} read ({} records: {} images, {} profiles, {} hosts, {} groups): menus come from it"
+        + " until the topics are read", file, n, s.images().size(), s.profiles().size(), s.hosts().size(),
+        s.groups().size());
+  }
+
+  /** Writes the records read to the snapshot file, if anything changed: a temporary file, forced, then renamed. */
+  void saveSnapshot() {
+    Path file = snapshotFile.orElseThrow();
+    List<String> lines = new ArrayList<>();
+    synchronized (this) {
+      if (!unsaved) return;
+      unsaved = false;
+      for (Topic<?> t : SNAPSHOT_TOPICS) {
+        for (Map.Entry<String, Envelope<?>> r : records.getOrDefault(t.name(), Map.of()).entrySet()) {
+          lines.add(t.name() + "\t" + r.getKey() + "\t"
+              + Base64.getEncoder().encodeToString(EventCodec.get().encode(r.getValue())));
+        }
+      }
+    }
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        w.write(SNAPSHOT_HEADER);
+        w.write('\n');
+        for (String l : lines) {
+          w.write(l);
+          w.write('\n');
+        }
+      }
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      synchronized (this) {
+        snapshotWritten = Instant.now();
+      }
+    } catch (IOException | RuntimeException e) {
+      synchronized (this) {
+        unsaved = true;
+      }
+      LOG.warn("cannot write the catalog snapshot {}: {}; trying again in {} s", file, e.toString(),
+          SNAPSHOT_EVERY_MILLIS / 1000);
+    }
+  }
+
   private Health health() {
     CatalogState s = state();
     Map<String, Object> d = new LinkedHashMap<>();
@@ -184,10 +305,81 @@ public final class MenuCatalog {
     d.put("hosts", s.hosts().size());
     d.put("groups", s.groups().size());
     d.put("caughtUp", isCaughtUp());
+    d.put("fromSnapshot", fromSnapshot());
     d.put("skipped", (long) skipped.count());
+    synchronized (this) {
+      if (snapshotFile.isPresent()) {
+        d.put("snapshot", snapshotFile.get().toString());
+        if (snapshotWritten != null) d.put("snapshotWritten", snapshotWritten.toString());
+      }
+    }
     // Down (the service DEGRADED, not failed) until every topic was read to its end at start: until then menus are
-    // refused, not planned from half a catalog. Up after that, also while Kafka is down: menus then come from the
-    // last catalog read.
+    // refused or come from the snapshot, not from half a catalog. Up after that, also while Kafka is down: menus
+    // then come from the last catalog read.
     return isCaughtUp() ? Health.up(d) : Health.down(d);
+  }
+
+  /** One view of the catalog and the installation reports: the topics', or the snapshot's. */
+  private static final class View {
+    private final Map<String, ImageSpec> images = new TreeMap<>();
+    private final Map<String, ProfileSpec> profiles = new TreeMap<>();
+    private final Map<String, HostSpec> hosts = new TreeMap<>();
+    private final Map<String, GroupSpec> groups = new TreeMap<>();
+    private final Map<String, Instant> hostUpdated = new HashMap<>();
+    private final Map<String, Instant> lastInstall = new HashMap<>();
+    private CatalogState state = CatalogState.EMPTY;
+    private boolean dirty;
+
+    synchronized void onRecord(EntityKind kind, String key, Envelope<? extends PxebusEvent> envelope, long offset,
+        Counter skipped) {
+      Map<String, ? extends CatalogSpec> target = switch (kind) {
+        case IMAGE -> images;
+        case PROFILE -> profiles;
+        case HOST -> hosts;
+        case GROUP -> groups;
+      };
+      dirty = true;
+      if (envelope == null) {
+        target.remove(key);
+        if (kind == EntityKind.HOST) hostUpdated.remove(key);
+        return;
+      }
+      try {
+        CatalogSpec spec = CatalogSpec.fromRecord(kind, key, envelope.data());
+        switch (kind) {
+          case IMAGE -> images.put(key, (ImageSpec) spec);
+          case PROFILE -> profiles.put(key, (ProfileSpec) spec);
+          case HOST -> {
+            hosts.put(key, (HostSpec) spec);
+            Instant u = ((HostEvent) envelope.data()).updated();
+            hostUpdated.put(key, u == null ? envelope.time() : u);
+          }
+          case GROUP -> groups.put(key, (GroupSpec) spec);
+        }
+      } catch (ValidationException | IllegalArgumentException e) {
+        skipped.increment();
+        LOG.warn("skipped {} record {}{}: it holds no valid entity: {}", kind, key,
+            offset < 0 ? " of the snapshot" : " at offset " + offset, e.getMessage());
+      }
+    }
+
+    synchronized void installed(String mac, Instant at) {
+      lastInstall.merge(mac, at, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    synchronized boolean installed(HostSpec host) {
+      Instant installed = lastInstall.get(host.mac());
+      if (installed == null) return false;
+      Instant updated = hostUpdated.get(host.mac());
+      return updated == null || installed.isAfter(updated);
+    }
+
+    synchronized CatalogState state() {
+      if (dirty) {
+        state = new CatalogState(images, profiles, hosts, groups);
+        dirty = false;
+      }
+      return state;
+    }
   }
 }

@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * that cannot be made safe) — 500 with the reason, logged, so tftp-service falls back to its static file instead of
  * handing a bootloader half a script. Names that are not menus of ours (pxelinux's UUID and hex-IP probes) are 404
  * at once. Each rendered menu publishes a {@link MenuRenderedEvent} in the machine's latest boot attempt. Until the
- * catalog topics were read to their end at start, menus are refused with 503 (a menu planned from half a catalog
- * could offer a machine the wrong profile, or an installer again): tftp-service then serves its static file.
+ * catalog topics were read to their end at start, menus come from the snapshot of the last catalog read, or, with
+ * none, are refused with 503 (a menu planned from half a catalog could offer a machine the wrong profile, or an
+ * installer again): tftp-service then serves its static file.
  *
  * <p>An installation report is published as an {@code InstalledEvent} step and as the machine's {@link
  * InstallState} on the compacted installs topic; the answer waits for Kafka to acknowledge the latter (at most
@@ -132,7 +133,7 @@ public final class MenuRoutes {
       return;
     }
     MenuRequest request = parsed.get();
-    if (!catalog.isCaughtUp()) {
+    if (!catalog.isServing()) {
       count("not-ready");
       LOG.warn("{} refused with 503: the catalog is still being read from Kafka", ctx.request().path());
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "2");
