@@ -120,7 +120,8 @@ class MenuEndpointsTest {
             "set timeout={{ timeoutSeconds }}\nset default={{ entries[1].id }}\n", 2, "Index out of bounds",
             MenuFormat.PXELINUX))),
         Arguments.of(named("pxelinux template dividing by zero", new BrokenTemplate(MenuFormat.PXELINUX,
-            "DEFAULT menu.c32\nPROMPT 0\nTIMEOUT {{ timeoutTenths / 0 }}\n", 3, "Could not perform division",
+            "DEFAULT menu.c32\nPROMPT 0\nTIMEOUT {{ timeoutTenths / 0 }}\n", 3,
+            "Could not perform division (/ by zero)",
             MenuFormat.IPXE))));
   }
 

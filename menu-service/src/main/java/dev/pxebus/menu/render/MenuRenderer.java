@@ -135,8 +135,15 @@ public final class MenuRenderer {
     if (pebble != null && pebble.getLineNumber() != null) message.append(" at line ").append(pebble.getLineNumber());
     message.append(": ");
     if (refusal != null) message.append(refusal.getMessage());
-    else if (pebble != null && pebble.getPebbleMessage() != null) message.append(pebble.getPebbleMessage());
-    else message.append(e.getMessage());
+    else if (pebble != null && pebble.getPebbleMessage() != null) {
+      message.append(pebble.getPebbleMessage());
+      // What the template did wrong is often only in the cause ("/ by zero", a missing index).
+      Throwable cause = pebble.getCause();
+      if (cause != null && cause != pebble && cause.getMessage() != null
+          && !pebble.getPebbleMessage().contains(cause.getMessage())) {
+        message.append(" (").append(cause.getMessage()).append(')');
+      }
+    } else message.append(e.getMessage());
     return new MenuRenderException(message.toString().replace(loader.qualified(""), ""), e);
   }
 }
