@@ -44,16 +44,7 @@ class MenuKafkaDownTest {
     try (KraftBroker broker = KraftBroker.builder(dir.resolve("kafka")).build().start()) {
       MenuApp app = MenuAppTest.start(broker.bootstrapServers(), Map.of());
       try {
-        String sha = "cd".repeat(32);
-        for (var e : List.of(
-            new ImageEvent("down-img", "Down", null, "x86_64", new Artifact("vmlinuz", sha, 1), List.of(), null,
-                Map.of(), 1, Instant.EPOCH),
-            new ProfileEvent("down-install", "down-img", null, null, 2, Instant.EPOCH),
-            new HostEvent(MAC, null, Map.of(), null, "down-install", true, 3, Instant.EPOCH))) {
-          app.host().publisher().publishConfirmed(Envelope.of("/pxebus/catalog-service/test", e))
-              .toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        Await.until(Duration.ofSeconds(30), () -> app.catalog().state().hosts().containsKey(MAC), "the host arrives");
+        bootOnceHost(app, "down", MAC);
         String url = app.menuUrl() + "/pxelinux.cfg/01-52-54-00-4b-00-01";
         String before = get(url);
         assertTrue(before.contains("KERNEL images/down-img/vmlinuz"), before);
@@ -94,16 +85,7 @@ class MenuKafkaDownTest {
       String url;
       String installedMenu;
       try {
-        String sha = "cd".repeat(32);
-        for (var e : List.of(
-            new ImageEvent("snap-img", "Snap", null, "x86_64", new Artifact("vmlinuz", sha, 1), List.of(), null,
-                Map.of(), 1, Instant.EPOCH),
-            new ProfileEvent("snap-install", "snap-img", null, null, 2, Instant.EPOCH),
-            new HostEvent(MAC2, null, Map.of(), null, "snap-install", true, 3, Instant.EPOCH))) {
-          app.host().publisher().publishConfirmed(Envelope.of("/pxebus/catalog-service/test", e))
-              .toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        Await.until(Duration.ofSeconds(30), () -> app.catalog().state().hosts().containsKey(MAC2), "the host arrives");
+        bootOnceHost(app, "snap", MAC2);
         url = app.menuUrl() + "/pxelinux.cfg/01-52-54-00-4b-00-02";
         assertTrue(get(url).contains("KERNEL images/snap-img/vmlinuz"), "the installer, before the report");
         HttpResponse<String> installed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -161,6 +143,20 @@ class MenuKafkaDownTest {
     } finally {
       app.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
+  }
+
+  /** Publishes an image {@code <id>-img}, its profile {@code <id>-install} and a boot-once host with it. */
+  private static void bootOnceHost(MenuApp app, String id, String mac) throws Exception {
+    String sha = "cd".repeat(32);
+    for (var e : List.of(
+        new ImageEvent(id + "-img", id, null, "x86_64", new Artifact("vmlinuz", sha, 1), List.of(), null, Map.of(), 1,
+            Instant.EPOCH),
+        new ProfileEvent(id + "-install", id + "-img", null, null, 2, Instant.EPOCH),
+        new HostEvent(mac, null, Map.of(), null, id + "-install", true, 3, Instant.EPOCH))) {
+      app.host().publisher().publishConfirmed(Envelope.of("/pxebus/catalog-service/test", e)).toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+    }
+    Await.until(Duration.ofSeconds(30), () -> app.catalog().state().hosts().containsKey(mac), "the host arrives");
   }
 
   private static String get(String url) throws Exception {
