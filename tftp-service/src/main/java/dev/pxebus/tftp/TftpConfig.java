@@ -105,8 +105,8 @@ public record TftpConfig(
         s.bool(REUSE_PORT), blksize(s), s.integer(MAX_WINDOWSIZE, 1, 32768), s.duration(RTO_INITIAL),
         s.duration(RTO_MIN), s.duration(RTO_MAX), s.integer(MAX_RETRANSMITS, 1, 100), s.duration(GIVE_UP_AFTER),
         s.integer(THREADS, 0, 256), s.bool(HTTP_ENABLED), s.port(HTTP_PORT), s.path(CACHE_DIR), url(s, MENU_URL),
-        s.duration(MENU_TIMEOUT), url(s, CATALOG_URL), s.optional(CATALOG_TOKEN), s.optional(ADVERTISE_ADDRESS), s.duration(ANNOUNCE_INTERVAL),
-        s.optional(WRITE_DIR).map(Path::of), s.integer(WRITE_MAX_MIB, 1, 1_000_000));
+        s.duration(MENU_TIMEOUT), url(s, CATALOG_URL), s.optional(CATALOG_TOKEN), s.optional(ADVERTISE_ADDRESS),
+        s.duration(ANNOUNCE_INTERVAL), s.optional(WRITE_DIR).map(Path::of), s.integer(WRITE_MAX_MIB, 1, 1_000_000));
   }
 
   private static int blksize(Settings s) {

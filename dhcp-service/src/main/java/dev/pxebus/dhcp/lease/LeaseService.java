@@ -9,6 +9,7 @@ import dev.pxebus.events.Mac;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,10 +36,20 @@ public final class LeaseService {
    * @param reply what to send, if anything (RFC 2131 §4.3: some requests must be answered with silence)
    * @param journal records to force to disk before the reply leaves (empty for OFFER, NAK, INFORM)
    * @param reason why there is no reply, or why a NAK, for the logs and events
+   * @param unserved no reply to a client this server should serve (its reserved address held, the pool exhausted):
+   *     something the operator must hear of, not a request that needs no answer
    */
-  public record Decision(Optional<DhcpPacket> reply, List<LeaseRecord> journal, String reason) {
+  public record Decision(Optional<DhcpPacket> reply, List<LeaseRecord> journal, String reason, boolean unserved) {
+    public Decision(Optional<DhcpPacket> reply, List<LeaseRecord> journal, String reason) {
+      this(reply, journal, reason, false);
+    }
+
     static Decision silent(String reason) {
       return new Decision(Optional.empty(), List.of(), reason);
+    }
+
+    static Decision unserved(String reason) {
+      return new Decision(Optional.empty(), List.of(), reason, true);
     }
   }
 
@@ -173,7 +184,7 @@ public final class LeaseService {
     String mac = mac(req);
     long now = ctx.nowMillis();
     Optional<Integer> ip = choose(subnet.get(), client, mac, requested(req), now);
-    if (ip.isEmpty()) return Decision.silent(noAddress(subnet.get(), mac, now));
+    if (ip.isEmpty()) return Decision.unserved(noAddress(subnet.get(), mac, now));
     Offer previous = offers.put(client, new Offer(ip.get(), now + options.offerHold().toMillis()));
     if (previous != null && previous.ip() != ip.get() && !boundTo(client, previous.ip(), now)) {
       owner.remove(previous.ip(), client);
@@ -267,7 +278,7 @@ public final class LeaseService {
     byClient.put(client, declined);
     LeaseRecord q = new LeaseRecord(qkey, mac(req), ip.get(), LeaseRecord.State.DECLINED, now, until, "");
     return new Decision(Optional.empty(), List.of(declined, q),
-        "address in use elsewhere: quarantined until " + java.time.Instant.ofEpochMilli(until));
+        "address in use elsewhere: quarantined until " + Instant.ofEpochMilli(until));
   }
 
   private Decision release(Context ctx, DhcpPacket req) {
@@ -391,7 +402,7 @@ public final class LeaseService {
       String holder = owner.get(res.ip());
       String by = holder == null ? "another client"
           : holder.startsWith(QUARANTINE) ? "nobody: it is quarantined after a DECLINE until "
-              + java.time.Instant.ofEpochMilli(quarantine.getOrDefault(res.ip(), now))
+              + Instant.ofEpochMilli(quarantine.getOrDefault(res.ip(), now))
           : "client " + holder + held(holder, res.ip(), now);
       return "reserved address held: " + Ip4.text(res.ip()) + ", reserved for " + mac + ", is held by " + by
           + " (the reservation never falls back to another address)";
@@ -402,10 +413,10 @@ public final class LeaseService {
   private String held(String holder, int ip, long now) {
     Offer offer = offers.get(holder);
     if (offer != null && offer.ip() == ip && offer.until() > now) {
-      return ", offered until " + java.time.Instant.ofEpochMilli(offer.until());
+      return ", offered until " + Instant.ofEpochMilli(offer.until());
     }
     LeaseRecord b = byClient.get(holder);
-    return b != null && b.ip() == ip ? ", leased until " + java.time.Instant.ofEpochMilli(b.expiresMillis()) : "";
+    return b != null && b.ip() == ip ? ", leased until " + Instant.ofEpochMilli(b.expiresMillis()) : "";
   }
 
   private Optional<Integer> nextFree(Subnet subnet, String client, long now) {

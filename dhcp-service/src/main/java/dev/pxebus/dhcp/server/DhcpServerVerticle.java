@@ -197,7 +197,7 @@ public final class DhcpServerVerticle extends VerticleBase {
       if (!d.journal().isEmpty()) {
         journalThen(d.journal(), () -> { });
       }
-      drop(req, d.reason());
+      drop(req, d.reason(), d.unserved());
       return;
     }
     DhcpPacket reply = d.reply().get();
@@ -357,9 +357,13 @@ public final class DhcpServerVerticle extends VerticleBase {
   }
 
   private void drop(DhcpPacket req, String reason) {
+    drop(req, reason, false);
+  }
+
+  private void drop(DhcpPacket req, String reason, boolean unserved) {
     String kind = reasonClass(reason);
     metrics.dropped(kind);
-    if (reason.startsWith("no free address") || reason.startsWith("reserved address held")) {
+    if (unserved) {
       // A client this server should serve gets nothing: the operator must hear of it, but a client retrying (or a
       // storm of them against an exhausted pool) must not flood the log: one line per kind every 10 s at most.
       long now = System.nanoTime();

@@ -66,8 +66,14 @@ public final class MenuCatalog {
   /** First line of a snapshot file; a file without it is not read. */
   public static final String SNAPSHOT_HEADER = "pxebus menu-service catalog snapshot 1";
   private static final long SNAPSHOT_EVERY_MILLIS = 5_000;
-  private static final List<Topic<?>> SNAPSHOT_TOPICS = List.of(Topics.CATALOG_IMAGES, Topics.CATALOG_PROFILES,
-      Topics.CATALOG_HOSTS, Topics.CATALOG_GROUPS, Topics.BOOT_INSTALLS);
+  /** The catalog topics and the entity each holds; with the installs topic, what a snapshot keeps. */
+  private static final Map<Topic<?>, EntityKind> CATALOG_TOPICS = new LinkedHashMap<>();
+  static {
+    CATALOG_TOPICS.put(Topics.CATALOG_IMAGES, EntityKind.IMAGE);
+    CATALOG_TOPICS.put(Topics.CATALOG_PROFILES, EntityKind.PROFILE);
+    CATALOG_TOPICS.put(Topics.CATALOG_HOSTS, EntityKind.HOST);
+    CATALOG_TOPICS.put(Topics.CATALOG_GROUPS, EntityKind.GROUP);
+  }
 
   private final View live = new View();
   /** Read from the snapshot file at start; served until {@link #live} caught up, then dropped. */
@@ -97,12 +103,10 @@ public final class MenuCatalog {
   public static MenuCatalog start(ServiceHost host, Optional<Path> snapshotFile) {
     MenuCatalog c = new MenuCatalog(host, snapshotFile);
     snapshotFile.ifPresent(c::loadSnapshot);
-    c.follow(host, EntityKind.IMAGE, Topics.CATALOG_IMAGES);
-    c.follow(host, EntityKind.PROFILE, Topics.CATALOG_PROFILES);
-    c.follow(host, EntityKind.HOST, Topics.CATALOG_HOSTS);
-    c.follow(host, EntityKind.GROUP, Topics.CATALOG_GROUPS);
+    CATALOG_TOPICS.forEach((topic, kind) -> c.follow(host, kind, topic));
     c.subscribers.add(host.subscribe(Topics.BOOT_EVENTS, null, (key, envelope, offset) -> c.onBootEvent(envelope)));
-    c.subscribers.add(host.subscribe(Topics.BOOT_INSTALLS, null, (key, envelope, offset) -> c.onInstall(key, envelope)));
+    c.subscribers.add(host.subscribe(Topics.BOOT_INSTALLS, null,
+        (key, envelope, offset) -> c.onInstall(key, envelope)));
     c.caughtUp = CompletableFuture.allOf(c.subscribers.stream().map(s -> s.caughtUp().toCompletableFuture())
         .toArray(CompletableFuture[]::new));
     c.caughtUp.thenRun(() -> {
@@ -141,6 +145,7 @@ public final class MenuCatalog {
   }
 
   private void remember(Topic<?> topic, String key, Envelope<?> envelope) {
+    if (snapshotFile.isEmpty()) return;
     Map<String, Envelope<?>> byKey = records.computeIfAbsent(topic.name(), n -> new TreeMap<>());
     if (envelope == null) {
       byKey.remove(key);
@@ -231,16 +236,14 @@ public final class MenuCatalog {
         String[] f = line.split("\t", 3);
         if (f.length != 3) throw new IOException("line " + (n + 2) + " has no topic, key and record");
         Envelope<PxebusEvent> e = EventCodec.get().decode(Base64.getDecoder().decode(f[2]));
-        switch (f[0]) {
-          case "pxebus.catalog.images" -> v.onRecord(EntityKind.IMAGE, f[1], e, -1, skipped);
-          case "pxebus.catalog.profiles" -> v.onRecord(EntityKind.PROFILE, f[1], e, -1, skipped);
-          case "pxebus.catalog.hosts" -> v.onRecord(EntityKind.HOST, f[1], e, -1, skipped);
-          case "pxebus.catalog.groups" -> v.onRecord(EntityKind.GROUP, f[1], e, -1, skipped);
-          case "pxebus.boot.installs" -> {
-            InstallState i = (InstallState) e.data();
-            v.installed(i.mac(), i.installedAt());
-          }
-          default -> throw new IOException("line " + (n + 2) + ": unknown topic " + f[0]);
+        Topic<?> topic = Topics.byName(f[0]).orElse(null);
+        if (topic == Topics.BOOT_INSTALLS) {
+          InstallState i = (InstallState) e.data();
+          v.installed(i.mac(), i.installedAt());
+        } else if (CATALOG_TOPICS.containsKey(topic)) {
+          v.onRecord(CATALOG_TOPICS.get(topic), f[1], e, -1, skipped);
+        } else {
+          throw new IOException("line " + (n + 2) + ": not a topic a snapshot holds: " + f[0]);
         }
         n++;
       }
@@ -263,7 +266,7 @@ public final class MenuCatalog {
     synchronized (this) {
       if (!unsaved) return;
       unsaved = false;
-      for (Topic<?> t : SNAPSHOT_TOPICS) {
+      for (Topic<?> t : snapshotTopics()) {
         for (Map.Entry<String, Envelope<?>> r : records.getOrDefault(t.name(), Map.of()).entrySet()) {
           lines.add(t.name() + "\t" + r.getKey() + "\t"
               + Base64.getEncoder().encodeToString(EventCodec.get().encode(r.getValue())));
@@ -295,6 +298,12 @@ public final class MenuCatalog {
       LOG.warn("cannot write the catalog snapshot {}: {}; trying again in {} s", file, e.toString(),
           SNAPSHOT_EVERY_MILLIS / 1000);
     }
+  }
+
+  private static List<Topic<?>> snapshotTopics() {
+    List<Topic<?>> topics = new ArrayList<>(CATALOG_TOPICS.keySet());
+    topics.add(Topics.BOOT_INSTALLS);
+    return topics;
   }
 
   private Health health() {

@@ -72,7 +72,6 @@ public final class MenuRoutes {
   private final Timer renders;
   private final MeterRegistry registry;
   private final Map<String, Counter> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
-  private Vertx vertx;
 
   public MenuRoutes(MenuCatalog catalog, MenuRenderer renderer, PlannerOptions options, EventPublisher publisher,
       MeterRegistry registry, Clock clock) {
@@ -87,7 +86,6 @@ public final class MenuRoutes {
   }
 
   public Router router(Vertx vertx) {
-    this.vertx = vertx;
     Router r = Router.router(vertx);
     r.get("/installed").handler(this::installed);
     r.post("/installed").handler(this::installed);
@@ -135,7 +133,7 @@ public final class MenuRoutes {
     MenuRequest request = parsed.get();
     if (!catalog.isServing()) {
       count("not-ready");
-      LOG.warn("{} refused with 503: the catalog is still being read from Kafka", ctx.request().path());
+      LOG.debug("{} refused with 503: the catalog is still being read from Kafka", ctx.request().path());
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "2");
       text(ctx.response(), 503, "menu-service is still reading the catalog from Kafka; no menu yet\n");
       return;
@@ -193,6 +191,7 @@ public final class MenuRoutes {
     HostSpec host = catalog.state().hosts().get(mac);
     String profile = host == null ? null : host.profile();
     String ip = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    Vertx vertx = ctx.vertx();
     java.time.Instant now = clock.instant();
     publisher.publish(new InstalledEvent(mac, BootStage.INSTALLED, profile, ip),
         catalog.lastBootAttempt(mac).orElse(UNKNOWN_ATTEMPT));

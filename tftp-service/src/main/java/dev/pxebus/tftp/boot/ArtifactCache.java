@@ -13,6 +13,7 @@ import io.vertx.core.file.CopyOptions;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -182,9 +183,10 @@ final class ArtifactCache {
               return discard(part).<Lookup>map(v -> new Lookup.NotFound(name, "catalog-service has no blob " + sha));
             }
             count("pxebus.boot.artifact.fetches", "outcome", "error");
-            LOG.warn("catalog-service answered {} for {}{}", s.code(), url, s.code() == 401 || s.code() == 403
-                ? (token.isPresent() ? ": tftp.catalog-token is refused" : ": its reads need a token, set tftp.catalog-token")
-                : "");
+            String hint = s.code() != 401 && s.code() != 403 ? ""
+                : token.isPresent() ? ": tftp.catalog-token is refused"
+                : ": its reads need a token, set tftp.catalog-token";
+            LOG.warn("catalog-service answered {} for {}{}", s.code(), url, hint);
             return discard(part).<Lookup>map(v -> new Lookup.Unavailable(name, "catalog-service answered " + s.code()));
           }
           Digest d = (Digest) download;
@@ -248,7 +250,7 @@ final class ArtifactCache {
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
     RequestOptions get = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setConnectTimeout(ms)
         .setIdleTimeout(ms);
-    token.ifPresent(t -> get.putHeader(io.vertx.core.http.HttpHeaders.AUTHORIZATION, "Bearer " + t));
+    token.ifPresent(t -> get.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + t));
     return http.request(get)
         .compose(req -> {
           sent.set(req);

@@ -72,8 +72,6 @@ public final class TftpServerVerticle extends VerticleBase {
   private final Map<String, TransferDriver> byPeer = new HashMap<>();
   private final Set<String> pending = new HashSet<>();
   private final Map<String, WriteDriver> writers = new HashMap<>();
-  /** The request of each running transfer, to remember once it completes. */
-  private final Map<TransferDriver, TftpPacket.ReadRequest> requestOf = new HashMap<>();
   /**
    * Requests whose transfer completed in the last {@link #REPEAT_WINDOW_NANOS}, by client address and port, oldest
    * first. A client that got no answer within its timeout sends its request again; when the repeat arrives after the
@@ -237,11 +235,10 @@ public final class TftpServerVerticle extends VerticleBase {
     // loop: the per-packet path avoids Vert.x's DatagramSocket (see TransferDriver).
     openTransferPort(host, port, rrq.filename(), () -> closeQuietly(src), (tid, peer) -> {
       Map<String, String> oack = negotiation.oack().map(TftpPacket.OptionAck::options).orElse(Map.of());
-      TransferDriver driver = new TransferDriver(IDS.incrementAndGet(), tid, peer, transfer, src, rrq.filename(),
-          origin, oack, listener, metrics, this::ended);
+      TransferDriver driver = new TransferDriver(IDS.incrementAndGet(), tid, peer, transfer, src, rrq, origin, oack,
+          listener, metrics, this::ended);
       transfers.add(driver);
       byPeer.put(driver.peerKey(), driver);
-      requestOf.put(driver, rrq);
       metrics.started();
       driver.start();
     });
@@ -371,15 +368,14 @@ public final class TftpServerVerticle extends VerticleBase {
   private void ended(TransferDriver d) {
     transfers.remove(d);
     byPeer.remove(d.peerKey(), d);
-    TftpPacket.ReadRequest rrq = requestOf.remove(d);
     long now = System.nanoTime();
     for (var it = recent.values().iterator(); it.hasNext(); ) {
       if (now - it.next().completedAt() < REPEAT_WINDOW_NANOS) break;
       it.remove();
     }
-    if (rrq != null && d.outcome().filter(o -> o instanceof Outcome.Completed).isPresent()) {
+    if (d.outcome().filter(o -> o instanceof Outcome.Completed).isPresent()) {
       recent.remove(d.peerKey());
-      recent.put(d.peerKey(), new Recent(rrq, now));
+      recent.put(d.peerKey(), new Recent(d.request(), now));
     }
   }
 

@@ -46,6 +46,7 @@ final class TransferDriver {
   private final InetSocketAddress peer;
   private final ReadTransfer transfer;
   private final BlockSource source;
+  private final TftpPacket.ReadRequest request;
   private final String file;
   private final Lookup.Origin origin;
   private final Map<String, String> oack;
@@ -59,7 +60,7 @@ final class TransferDriver {
   private boolean ended;
 
   TransferDriver(long id, DatagramChannel channel, InetSocketAddress peer, ReadTransfer transfer, BlockSource source,
-      String file, Lookup.Origin origin, Map<String, String> oack, TransferListener listener,
+      TftpPacket.ReadRequest request, Lookup.Origin origin, Map<String, String> oack, TransferListener listener,
       TftpServerMetrics metrics, Consumer<TransferDriver> onEnd) {
     this.id = id;
     this.channel = channel;
@@ -67,7 +68,8 @@ final class TransferDriver {
     this.peer = peer;
     this.transfer = transfer;
     this.source = source;
-    this.file = file;
+    this.request = request;
+    this.file = request.filename();
     this.origin = origin;
     this.oack = oack;
     this.listener = listener;
@@ -205,6 +207,11 @@ final class TransferDriver {
 
   String peerKey() {
     return peer.getAddress().getHostAddress() + ':' + peer.getPort();
+  }
+
+  /** The read request this transfer answers. */
+  TftpPacket.ReadRequest request() {
+    return request;
   }
 
   String file() {
