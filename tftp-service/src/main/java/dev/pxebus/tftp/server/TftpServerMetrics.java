@@ -69,6 +69,12 @@ public final class TftpServerMetrics {
         "read requests ignored: repeats of a request whose transfer had completed").increment();
   }
 
+  /** A window handed to the kernel as one UDP GSO send ({@code refused}: the kernel would not, see TransferDriver). */
+  void segmentedSend(boolean refused) {
+    counter("pxebus.tftp.segmented.sends", "outcome", refused ? "refused" : "sent",
+        "windows of DATA handed to the kernel as one UDP GSO send, by outcome").increment();
+  }
+
   void errorSent(ErrorCode code) {
     counter("pxebus.tftp.errors", "code", code.name(), "TFTP ERROR packets by code and direction", "direction",
         "sent").increment();

@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -201,12 +202,16 @@ public final class TftpServerVerticle extends VerticleBase {
     });
   }
 
+  private static final long WARM_AGAIN_NANOS = TimeUnit.SECONDS.toNanos(60);
+  /** Large files read into the page cache lately: path and size → when (event loop only). */
+  private final Map<String, Long> warmed = new HashMap<>();
+
   private void serve(TftpPacket.ReadRequest rrq, TransferMode mode, Lookup lookup, String host, int port) {
     BlockSource source;
     Lookup.Origin origin;
     try {
       if (lookup instanceof Lookup.FileBody f) {
-        source = FileBlockSource.open(f.path());
+        source = immutable(f.origin()) ? FileBlockSource.openImmutable(f.path()) : FileBlockSource.open(f.path());
         origin = f.origin();
         warm(f);
       } else {
@@ -383,8 +388,24 @@ public final class TftpServerVerticle extends VerticleBase {
    * Pulls a large file into the page cache on a worker thread while the first blocks go out, so block reads on the
    * event loop are memory copies, not disk waits.
    */
+  /** Content-addressed artifacts are written once and renamed into place: never rewritten under a reader. */
+  private static boolean immutable(Lookup.Origin origin) {
+    return origin == Lookup.Origin.CACHE_HIT || origin == Lookup.Origin.CACHE_FILLED;
+  }
+
+  /**
+   * Reads a large file once on a worker thread so that the event loop's block reads hit the page cache. Once per file
+   * and size every {@link #WARM_AGAIN_NANOS}: in a boot storm hundreds of transfers of one initrd start together, and
+   * reading it again for each was as much work as serving it.
+   */
   private void warm(Lookup.FileBody f) {
     if (f.size() < 1024 * 1024) return;
+    long now = System.nanoTime();
+    String key = f.path() + "\0" + f.size();
+    Long last = warmed.get(key);
+    if (last != null && now - last < WARM_AGAIN_NANOS) return;
+    if (warmed.size() > 1024) warmed.clear(); // bounded: a boot root has far fewer large files
+    warmed.put(key, now);
     vertx.executeBlocking(() -> {
       try (FileChannel ch = FileChannel.open(f.path(), StandardOpenOption.READ)) {
         ByteBuffer buf = ByteBuffer.allocateDirect(1024 * 1024);

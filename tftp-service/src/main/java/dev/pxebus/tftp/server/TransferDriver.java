@@ -15,12 +15,15 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +42,19 @@ import org.slf4j.LoggerFactory;
  */
 final class TransferDriver {
   private static final Logger LOG = LoggerFactory.getLogger(TransferDriver.class);
+  /** Linux's UDP_MAX_SEGMENTS before 6.x kernels raised it. */
+  static final int MAX_SEGMENTS = 64;
+  /** What one UDP datagram (the unsegmented whole) may carry. */
+  static final int MAX_SEGMENTED_BYTES = 65_000;
+  private static final boolean SEGMENTATION = segmentationAvailable();
+
+  private static boolean segmentationAvailable() {
+    try {
+      return EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+    } catch (LinkageError e) {
+      return false; // no native epoll here (not Linux)
+    }
+  }
 
   private final long id;
   private final DatagramChannel channel;
@@ -54,6 +70,8 @@ final class TransferDriver {
   private final Consumer<TransferDriver> onEnd;
   private Outcome endedWith;
   private final TftpServerMetrics metrics;
+  /** Windows leave as UDP GSO sends: on Linux epoll when the kernel has UDP_SEGMENT, until it refuses one. */
+  private boolean segmentation;
   private ScheduledFuture<?> timer;
   private long timerAt;
   private long deadline;
@@ -75,6 +93,7 @@ final class TransferDriver {
     this.listener = listener;
     this.metrics = metrics;
     this.onEnd = onEnd;
+    this.segmentation = SEGMENTATION && channel instanceof EpollDatagramChannel;
   }
 
   /** Starts on the channel's event loop (the verticle's). */
@@ -123,12 +142,27 @@ final class TransferDriver {
     }
   }
 
+  /**
+   * Queues the step's packets and flushes once: a window of several blocks leaves in one {@code sendmmsg} instead of
+   * a {@code sendto} each (Netty's epoll channel batches what one flush finds queued), and where the kernel can, as
+   * one UDP GSO send ({@link #sendSegmented}).
+   */
   private void apply(Step step) {
-    for (Transmission t : step.transmissions()) {
-      if (t.retransmission()) metrics.retransmission();
-      send(t);
+    List<Transmission> out = step.transmissions();
+    int i = 0;
+    while (i < out.size()) {
+      int run = segmentable(out, i);
+      if (run >= 2) {
+        sendSegmented(out, i, run);
+        i += run;
+      } else {
+        Transmission t = out.get(i++);
+        if (t.retransmission()) metrics.retransmission();
+        send(t);
+      }
       if (ended) return;
     }
+    if (!out.isEmpty()) channel.flush();
     if (step.outcome().isPresent()) {
       end(step.outcome().get());
       return;
@@ -136,9 +170,64 @@ final class TransferDriver {
     if (step.deadline().isPresent()) arm(step.deadline().getAsLong());
   }
 
+  /**
+   * How many transmissions from {@code from} on can leave as one GSO send: consecutive DATA blocks, all full but the
+   * last, at most {@link #MAX_SEGMENTS} and 64 KiB together; 0 or 1 when segmentation is off or nothing to gain.
+   */
+  private int segmentable(List<Transmission> out, int from) {
+    if (!segmentation || out.size() - from < 2) return 0;
+    int blksize = transfer.options().blksize();
+    int limit = Math.min(MAX_SEGMENTS, MAX_SEGMENTED_BYTES / (TftpCodec.DATA_HEADER_LENGTH + blksize));
+    int n = 0;
+    while (from + n < out.size() && n < limit && out.get(from + n) instanceof Transmission.SendBlock b) {
+      n++;
+      if (b.length() != blksize) break; // a short block is the transfer's last: it ends the run
+    }
+    return n;
+  }
+
+  /**
+   * {@code run} blocks as one buffer of back-to-back DATA packets handed to the kernel once with UDP_SEGMENT (Linux
+   * UDP GSO): the kernel cuts it into datagrams of header + blksize (the last may be shorter), which leave exactly as
+   * if sent one by one, for one pass through the socket layer instead of {@code run}. If the kernel refuses (a blksize
+   * above what the route's MTU takes, which GSO cannot fragment), this transfer goes back to one datagram per block,
+   * and the timer resends what was lost.
+   */
+  private void sendSegmented(List<Transmission> out, int from, int run) {
+    int segment = TftpCodec.DATA_HEADER_LENGTH + transfer.options().blksize();
+    int total = 0;
+    for (int k = 0; k < run; k++) total += TftpCodec.DATA_HEADER_LENGTH + ((Transmission.SendBlock) out.get(from + k)).length();
+    ByteBuf buf = channel.alloc().directBuffer(total, total);
+    int at = 0;
+    for (int k = 0; k < run; k++) {
+      Transmission.SendBlock b = (Transmission.SendBlock) out.get(from + k);
+      int length = TftpCodec.DATA_HEADER_LENGTH + b.length();
+      try {
+        ByteBuffer nio = buf.nioBuffer(at, length);
+        TftpCodec.putDataHeader(nio, b.block());
+        source.readBlock(b.offset(), nio, b.length());
+      } catch (IOException | RuntimeException e) {
+        buf.release();
+        readFailed(b, e);
+        return;
+      }
+      at += length;
+      if (b.retransmission()) metrics.retransmission();
+      else metrics.bytes(b.length());
+    }
+    buf.writerIndex(total);
+    channel.write(new SegmentedDatagramPacket(buf, segment, peer)).addListener(f -> {
+      metrics.segmentedSend(!f.isSuccess());
+      if (f.isSuccess() || !segmentation) return;
+      segmentation = false;
+      LOG.info("transfer {} of {} to {}: the kernel refused a segmented send ({}); one datagram per block from now on",
+          id, file, peer, f.cause() == null ? "?" : f.cause().toString());
+    });
+  }
+
   private void send(Transmission t) {
     if (t instanceof Transmission.SendOack o) {
-      write(Unpooled.wrappedBuffer(TftpCodec.encode(o.packet())), peer);
+      queue(Unpooled.wrappedBuffer(TftpCodec.encode(o.packet())));
       return;
     }
     Transmission.SendBlock b = (Transmission.SendBlock) t;
@@ -151,13 +240,22 @@ final class TransferDriver {
       buf.writerIndex(length);
     } catch (IOException | RuntimeException e) {
       buf.release();
-      LOG.warn("transfer {}: reading {} at {} failed: {}", id, file, b.offset(), e.toString());
-      sendError(ErrorCode.NOT_DEFINED, "read error on the server");
-      end(new Outcome.ClientError(ErrorCode.NOT_DEFINED, "server read error: " + e.getMessage()));
+      readFailed(b, e);
       return;
     }
     if (!b.retransmission()) metrics.bytes(b.length());
-    write(buf, peer);
+    queue(buf);
+  }
+
+  private void readFailed(Transmission.SendBlock b, Exception e) {
+    LOG.warn("transfer {}: reading {} at {} failed: {}", id, file, b.offset(), e.toString());
+    sendError(ErrorCode.NOT_DEFINED, "read error on the server");
+    end(new Outcome.ClientError(ErrorCode.NOT_DEFINED, "server read error: " + e.getMessage()));
+  }
+
+  /** Queued for the peer; {@link #apply} flushes. */
+  private void queue(ByteBuf content) {
+    channel.write(new DatagramPacket(content, peer), channel.voidPromise());
   }
 
   private void write(ByteBuf content, InetSocketAddress to) {

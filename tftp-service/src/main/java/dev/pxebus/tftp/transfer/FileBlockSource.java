@@ -7,26 +7,59 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A file read with positional reads ({@code pread}): no shared file position, so any offset any time, and the page
- * cache makes a retransmission cheap. The size is taken when the file is opened. Blocking.
+ * A file read at any offset any time: with positional reads ({@code pread}, no shared file position), or — for a file
+ * that never changes in place, opened with {@link #openImmutable} — from its {@linkplain SharedMappings shared
+ * read-only mapping} (a copy from the page cache, no system call per block). The page cache makes a retransmission
+ * cheap either way. The size is taken when the file is opened. Blocking (a page not in memory is read from disk).
+ * Not thread-safe: one transfer reads it.
+ *
+ * <p>Why not map every file: a mapped file truncated in place (an operator's {@code cp} over a kernel being served)
+ * makes the next read fault, and the JVM reports that fault as an {@code InternalError} thrown later, anywhere in the
+ * event loop's code, not at the read. {@code pread} just returns fewer bytes, which the transfer reports as a read
+ * error. So only content that is replaced by rename, never rewritten — the replica's content-addressed artifact
+ * cache — is mapped.
  */
 public final class FileBlockSource implements BlockSource {
   private final FileChannel channel;
   private final long size;
+  private final SharedMappings mappings;
+  private SharedMappings.Mapping mapping;
+  private boolean closed;
 
-  private FileBlockSource(FileChannel channel) throws IOException {
+  private FileBlockSource(FileChannel channel, Path file, SharedMappings mappings) throws IOException {
     this.channel = channel;
     this.size = channel.size();
+    this.mappings = mappings;
+    this.mapping = mappings == null ? null : mappings.acquire(file, channel, size).orElse(null);
   }
 
+  /** A file that may be rewritten while it is read (the boot root): always {@code pread}. */
   public static FileBlockSource open(Path file) throws IOException {
+    return open(file, null);
+  }
+
+  /**
+   * A file that is never truncated or rewritten in place, only replaced by rename or deleted (the artifact cache):
+   * read from a mapping shared with every other transfer of it when it is large enough.
+   */
+  public static FileBlockSource openImmutable(Path file) throws IOException {
+    return open(file, SharedMappings.INSTANCE);
+  }
+
+  /** With {@code mappings} null, always {@code pread}. */
+  static FileBlockSource open(Path file, SharedMappings mappings) throws IOException {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     try {
-      return new FileBlockSource(channel);
+      return new FileBlockSource(channel, file, mappings);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
+  }
+
+  /** Whether blocks come from a shared mapping. */
+  boolean mapped() {
+    return mapping != null;
   }
 
   @Override
@@ -36,7 +69,14 @@ public final class FileBlockSource implements BlockSource {
 
   @Override
   public int read(long offset, ByteBuffer dst) throws IOException {
+    if (closed) throw new IOException("source closed");
     if (offset >= size) return 0;
+    if (mapping != null) {
+      int n = (int) Math.min(dst.remaining(), size - offset);
+      dst.put(dst.position(), mapping.bytes, (int) offset, n);
+      dst.position(dst.position() + n);
+      return n;
+    }
     int limit = dst.limit();
     dst.limit(dst.position() + (int) Math.min(dst.remaining(), size - offset)); // never past the size taken at open
     try {
@@ -54,6 +94,12 @@ public final class FileBlockSource implements BlockSource {
 
   @Override
   public void close() throws IOException {
+    if (closed) return;
+    closed = true;
+    if (mapping != null) {
+      mappings.release(mapping);
+      mapping = null;
+    }
     channel.close();
   }
 }

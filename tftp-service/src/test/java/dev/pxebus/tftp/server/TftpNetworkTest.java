@@ -52,6 +52,10 @@ class TftpNetworkTest {
 
   /** Starts tftp-service inside the server namespace, from this test's own classpath; waits for /health. */
   private Process replica(String name, int adminPort) throws Exception {
+    return replica(name, adminPort, Map.of());
+  }
+
+  private Process replica(String name, int adminPort, Map<String, String> extra) throws Exception {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     Path log = dir.resolve(name + ".log");
     Map<String, String> env = Map.of(
@@ -66,6 +70,7 @@ class TftpNetworkTest {
         "PXEBUS_TFTP_CATALOG_URL", "");
     List<String> cmd = new ArrayList<>(List.of("env"));
     env.forEach((k, v) -> cmd.add(k + "=" + v));
+    extra.forEach((k, v) -> cmd.add(k + "=" + v));
     cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
         "-Xmx256m", "-cp", cp, "dev.pxebus.tftp.Main"));
     Process p = srv.start(log, cmd.toArray(String[]::new));
@@ -163,11 +168,40 @@ class TftpNetworkTest {
     assertTrue(a > 0 && b > 0, "both replicas must take part: " + a + " and " + b);
   }
 
+  /**
+   * Windows leave as UDP GSO sends, cut by the kernel into ordinary datagrams; with blocks larger than the veth's MTU
+   * (an operator's raised tftp.max-blksize: IP fragments) the kernel refuses a segmented send, and the transfer goes
+   * on one datagram per block. Both arrive intact at atftp.
+   */
+  @Test
+  void windowsLeaveAsSegmentedSendsAndBlocksAboveTheMtuFallBackToOneDatagramEach() throws Exception {
+    replica("windows", 9173, Map.of("PXEBUS_TFTP_MAX_BLKSIZE", "4096", "PXEBUS_TFTP_MAX_WINDOWSIZE", "16"));
+    String expected = Cmd.sha256(root.resolve("load.bin"));
+    Path fits = dir.resolve("out.fits");
+    cli.exec(T, "atftp", "--get", "-r", "load.bin", "-l", fits.toString(), "--option", "blksize 1468", "--option",
+        "windowsize 16", SERVER).assertOk();
+    assertEquals(expected, Cmd.sha256(fits));
+    assertTrue(counter(9173, "pxebus_tftp_segmented_sends_total", "sent") > 0, "windows of 1468-byte blocks: GSO");
+    assertEquals(0, counter(9173, "pxebus_tftp_segmented_sends_total", "refused"));
+    Path above = dir.resolve("out.above");
+    cli.exec(T, "atftp", "--get", "-r", "load.bin", "-l", above.toString(), "--option", "blksize 4096", "--option",
+        "windowsize 8", SERVER).assertOk();
+    assertEquals(expected, Cmd.sha256(above));
+    assertEquals(1, counter(9173, "pxebus_tftp_segmented_sends_total", "refused"),
+        "refused once, then that transfer sends one datagram per block");
+    assertEquals(2, completed(9173));
+  }
+
   private long completed(int adminPort) {
+    return counter(adminPort, "pxebus_tftp_transfers_total", "completed");
+  }
+
+  /** A counter with {@code outcome="…"} from a replica's /metrics, 0 when absent. */
+  private long counter(int adminPort, String name, String outcome) {
     String metrics = srv.exec(Duration.ofSeconds(10), "curl", "-s", "http://" + SERVER + ":" + adminPort + "/metrics")
         .output();
-    Matcher m = Pattern.compile("pxebus_tftp_transfers_total\\{[^}]*outcome=\"completed\"[^}]*} ([0-9.E]+)")
-        .matcher(metrics);
+    Matcher m = Pattern.compile(Pattern.quote(name) + "\\{[^}]*outcome=\"" + Pattern.quote(outcome)
+        + "\"[^}]*} ([0-9.E]+)").matcher(metrics);
     return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
   }
 
