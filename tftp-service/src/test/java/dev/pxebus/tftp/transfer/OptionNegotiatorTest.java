@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class OptionNegotiatorTest {
-  private static final OptionLimits LIMITS = OptionLimits.DEFAULT; // blksize 1468, windowsize 8, tsize, timeout
+  private static final OptionLimits LIMITS = OptionLimits.DEFAULT; // blksize 1468, windowsize 16, tsize, timeout
 
   /**
    * name; request options as "k=v k=v"; transfer size (-1 = unknown); limits; expected blksize, windowsize,
@@ -50,7 +50,7 @@ class OptionNegotiatorTest {
         c("windowsize 0: ignored", "windowsize=0", 1000, LIMITS, 512, 1, 0, -1, ""),
         c("windowsize 65536: ignored", "windowsize=65536", 1000, LIMITS, 512, 1, 0, -1, ""),
         c("windowsize 1 is acknowledged", "windowsize=1", 1000, LIMITS, 512, 1, 0, -1, "windowsize=1"),
-        c("windowsize 64 clamped to the max", "windowsize=64", 1000, LIMITS, 512, 8, 0, -1, "windowsize=8"),
+        c("windowsize 64 clamped to the max", "windowsize=64", 1000, LIMITS, 512, 16, 0, -1, "windowsize=16"),
         c("windowsize 4 (EDK2) granted as asked", "windowsize=4", 1000, LIMITS, 512, 4, 0, -1, "windowsize=4"),
         c("windowsize 65535 clamped to the max", "windowsize=65535", 1000, LIMITS.withMaxWindowsize(32768),
             512, 32768, 0, -1, "windowsize=32768"),
