@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -450,19 +451,38 @@ public final class EventPublisher implements AutoCloseable {
     }
   }
 
+  /**
+   * How long the sender lets events gather after it found the buffer empty and was woken by one. Without it every
+   * event woke the sender on its own, and each wake-up was paid by the thread publishing (an event loop on the boot
+   * path: a futex call, and often losing its CPU to the woken sender); with it a busy server wakes the sender at
+   * most about a thousand times a second, and each event waits at most this long more.
+   */
+  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
   /** The next event to send, counted in flight; null after a second without one, or when stopping. */
   private Pending next() throws InterruptedException {
     lock.lock();
     try {
       long wait = TimeUnit.SECONDS.toNanos(1);
+      boolean wasEmpty = false;
       while (!stopping && (buffer.isEmpty() || inFlight >= window)) {
         if (wait <= 0) {
           return null;
         }
+        wasEmpty |= buffer.isEmpty();
         wait = work.awaitNanos(wait);
       }
-      if (stopping) {
-        return null;
+      if (wasEmpty && !stopping) {
+        // Not waiting on the condition meanwhile, so publishers signal no one: they only queue.
+        lock.unlock();
+        try {
+          LockSupport.parkNanos(LINGER_NANOS);
+        } finally {
+          lock.lock();
+        }
+      }
+      if (stopping || buffer.isEmpty() || inFlight >= window) {
+        return null; // stopping, or taken back meanwhile (cannot happen today): the caller asks again
       }
       inFlight++;
       return buffer.pollFirst();
