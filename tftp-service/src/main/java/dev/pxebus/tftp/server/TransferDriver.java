@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TransferDriver {
   private static final Logger LOG = LoggerFactory.getLogger(TransferDriver.class);
-  /** Linux's UDP_MAX_SEGMENTS before 6.x kernels raised it. */
+  /** Segments per GSO send: Linux's UDP_MAX_SEGMENTS on older kernels (newer ones take more). */
   static final int MAX_SEGMENTS = 64;
   /** What one UDP datagram (the unsegmented whole) may carry. */
   static final int MAX_SEGMENTED_BYTES = 65_000;
@@ -196,7 +196,9 @@ final class TransferDriver {
   private void sendSegmented(List<Transmission> out, int from, int run) {
     int segment = TftpCodec.DATA_HEADER_LENGTH + transfer.options().blksize();
     int total = 0;
-    for (int k = 0; k < run; k++) total += TftpCodec.DATA_HEADER_LENGTH + ((Transmission.SendBlock) out.get(from + k)).length();
+    for (int k = 0; k < run; k++) {
+      total += TftpCodec.DATA_HEADER_LENGTH + ((Transmission.SendBlock) out.get(from + k)).length();
+    }
     ByteBuf buf = channel.alloc().directBuffer(total, total);
     int at = 0;
     for (int k = 0; k < run; k++) {
