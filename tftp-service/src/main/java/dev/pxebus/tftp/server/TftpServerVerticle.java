@@ -59,6 +59,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TftpServerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TftpServerVerticle.class);
+  private static final long WARM_AGAIN_NANOS = TimeUnit.SECONDS.toNanos(60);
   private static final AtomicLong IDS = new AtomicLong();
 
   private final TftpServerOptions options;
@@ -73,6 +74,8 @@ public final class TftpServerVerticle extends VerticleBase {
   private final Map<String, TransferDriver> byPeer = new HashMap<>();
   private final Set<String> pending = new HashSet<>();
   private final Map<String, WriteDriver> writers = new HashMap<>();
+  /** Large files read into the page cache lately: path and size → when (see {@link #warm}). */
+  private final Map<String, Long> warmed = new HashMap<>();
   /**
    * Requests whose transfer completed in the last {@link #REPEAT_WINDOW_NANOS}, by client address and port, oldest
    * first. A client that got no answer within its timeout sends its request again; when the repeat arrives after the
@@ -201,10 +204,6 @@ public final class TftpServerVerticle extends VerticleBase {
       }
     });
   }
-
-  private static final long WARM_AGAIN_NANOS = TimeUnit.SECONDS.toNanos(60);
-  /** Large files read into the page cache lately: path and size → when (event loop only). */
-  private final Map<String, Long> warmed = new HashMap<>();
 
   private void serve(TftpPacket.ReadRequest rrq, TransferMode mode, Lookup lookup, String host, int port) {
     BlockSource source;
@@ -384,19 +383,16 @@ public final class TftpServerVerticle extends VerticleBase {
     }
   }
 
-  /**
-   * Pulls a large file into the page cache on a worker thread while the first blocks go out, so block reads on the
-   * event loop are memory copies, not disk waits.
-   */
   /** Content-addressed artifacts are written once and renamed into place: never rewritten under a reader. */
   private static boolean immutable(Lookup.Origin origin) {
     return origin == Lookup.Origin.CACHE_HIT || origin == Lookup.Origin.CACHE_FILLED;
   }
 
   /**
-   * Reads a large file once on a worker thread so that the event loop's block reads hit the page cache. Once per file
-   * and size every {@link #WARM_AGAIN_NANOS}: in a boot storm hundreds of transfers of one initrd start together, and
-   * reading it again for each was as much work as serving it.
+   * Pulls a large file into the page cache on a worker thread while the first blocks go out, so block reads on the
+   * event loop are memory copies, not disk waits. Once per file and size every {@link #WARM_AGAIN_NANOS}: in a boot
+   * storm hundreds of transfers of one initrd start together, and reading it again for each was as much work as
+   * serving it.
    */
   private void warm(Lookup.FileBody f) {
     if (f.size() < 1024 * 1024) return;
