@@ -3,8 +3,10 @@ package dev.pxebus.tftp.transfer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * A file read at any offset any time: with positional reads ({@code pread}, no shared file position), or — for a file
@@ -26,11 +28,13 @@ public final class FileBlockSource implements BlockSource {
   private SharedMappings.Mapping mapping;
   private boolean closed;
 
-  private FileBlockSource(FileChannel channel, Path file, SharedMappings mappings) throws IOException {
+  private FileBlockSource(FileChannel channel, Path file, SharedMappings mappings, BasicFileAttributes before)
+      throws IOException {
     this.channel = channel;
     this.size = channel.size();
     this.mappings = mappings;
-    this.mapping = mappings == null ? null : mappings.acquire(file, channel, size).orElse(null);
+    this.mapping = mappings == null || before == null ? null
+        : mappings.acquire(file, channel, size, before).orElse(null);
   }
 
   /** A file that may be rewritten while it is read (the boot root): always {@code pread}. */
@@ -48,12 +52,21 @@ public final class FileBlockSource implements BlockSource {
 
   /** With {@code mappings} null, always {@code pread}. */
   static FileBlockSource open(Path file, SharedMappings mappings) throws IOException {
+    BasicFileAttributes before = mappings == null ? null : attributes(file);
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     try {
-      return new FileBlockSource(channel, file, mappings);
+      return new FileBlockSource(channel, file, mappings, before);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
+    }
+  }
+
+  private static BasicFileAttributes attributes(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (IOException e) {
+      return null; // the open below reports it, if it is real
     }
   }
 

@@ -68,17 +68,22 @@ final class SharedMappings {
   private final Map<Key, Mapping> open = new HashMap<>();
 
   /**
-   * The shared mapping of {@code file} (open as {@code channel}, of {@code size} bytes), mapped now if no transfer
-   * holds one; empty when the file is not worth or not able to be mapped. Each present result must be
-   * {@linkplain #release released} once.
+   * The shared mapping of {@code file}, open as {@code channel} of {@code size} bytes, mapped now if no transfer holds
+   * one; empty when the file is not worth or not able to be mapped. {@code before} are the file's attributes read
+   * before {@code channel} was opened: only if the name still leads to that same file now is the channel known to be
+   * it (a file renamed over the name in between must not have its mapping filed under the newcomer's key, where the
+   * next transfer of the new file would read the old bytes). Each present result must be {@linkplain #release
+   * released} once.
    */
-  Optional<Mapping> acquire(Path file, FileChannel channel, long size) {
+  Optional<Mapping> acquire(Path file, FileChannel channel, long size, BasicFileAttributes before) {
     if (INVOKE_CLEANER == null || size < MIN_SIZE || size > MAX_SIZE) return Optional.empty();
     Key key;
     try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      if (!a.isRegularFile() || a.fileKey() == null || a.size() != size) return Optional.empty();
-      key = new Key(a.fileKey(), size, a.lastModifiedTime().toMillis());
+      BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
+      key = keyOf(now);
+      if (!now.isRegularFile() || key == null || !key.equals(keyOf(before)) || now.size() != size) {
+        return Optional.empty();
+      }
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -97,6 +102,10 @@ final class SharedMappings {
       m.users++;
       return Optional.of(m);
     }
+  }
+
+  private static Key keyOf(BasicFileAttributes a) {
+    return a == null || a.fileKey() == null ? null : new Key(a.fileKey(), a.size(), a.lastModifiedTime().toMillis());
   }
 
   /** The source using {@code m} is done with it: the last one unmaps it. */

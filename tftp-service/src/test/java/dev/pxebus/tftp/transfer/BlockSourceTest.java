@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -137,6 +140,24 @@ class BlockSourceTest {
   }
 
   @Test
+  void aFileRenamedOverTheNameBetweenLookAndOpenIsReadWithoutAMapping(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("initrd.img");
+    byte[] old = new byte[100_000];
+    Arrays.fill(old, (byte) 'o');
+    Files.write(file, old);
+    BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
+    SharedMappings mappings = new SharedMappings();
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      Path tmp = dir.resolve("initrd.img.tmp");
+      Files.write(tmp, new byte[100_000]);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      assertTrue(mappings.acquire(file, channel, 100_000, before).isEmpty(),
+          "the channel is the old file: its mapping must not be filed under the new one");
+      assertEquals(0, mappings.mapped());
+    }
+  }
+
+  @Test
   void smallFilesAreReadWithoutAMapping(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("menu.c32");
     Files.write(file, new byte[(int) SharedMappings.MIN_SIZE - 1]);
@@ -154,8 +175,7 @@ class BlockSourceTest {
     Files.write(file, new byte[1024 * 1024]);
     try (FileBlockSource src = FileBlockSource.open(file)) {
       assertFalse(src.mapped(), "open() is for files an operator may rewrite in place");
-      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
-          java.nio.file.StandardOpenOption.WRITE)) {
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
         ch.truncate(1000);
       }
       assertEquals(0, src.read(512 * 1024, ByteBuffer.allocateDirect(1468)), "past the new end: nothing");
