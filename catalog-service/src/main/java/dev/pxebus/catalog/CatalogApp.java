@@ -8,6 +8,7 @@ import dev.pxebus.catalog.blob.BlobStore;
 import dev.pxebus.catalog.store.CatalogStore;
 import dev.pxebus.catalog.timeline.TimelineOptions;
 import dev.pxebus.catalog.timeline.TimelineService;
+import dev.pxebus.runtime.Health;
 import dev.pxebus.runtime.RunningService;
 import dev.pxebus.runtime.ServiceHost;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +35,7 @@ public final class CatalogApp implements RunningService {
   private final CatalogStore store;
   private final BlobStore blobs;
   private final TimelineService timelines;
-  private HttpServer http;
+  private volatile HttpServer http;
 
   private CatalogApp(ServiceHost host, CatalogConfig config, CatalogStore store, BlobStore blobs,
       TimelineService timelines) {
@@ -76,6 +78,11 @@ public final class CatalogApp implements RunningService {
               return timelines.timeline(mac, limit);
             }
           };
+          // Not UP before the REST API listens: the admin server starts first, and building the API's router takes a
+          // moment, in which a client trusting /health found nothing on the API port.
+          CatalogApp a = app[0];
+          host.check("api", true, () -> a.http != null
+              ? Health.up(Map.of("url", a.apiUrl())) : Health.down(Map.of("reason", "the REST API is not listening yet")));
           return host.startAdmin().compose(p -> CatalogApi.router(host.vertx(), store, blobs, machines, auth, options));
         })
         .compose(router -> host.vertx().createHttpServer(new HttpServerOptions().setHost(config.httpHost())

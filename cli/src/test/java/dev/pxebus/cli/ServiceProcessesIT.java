@@ -139,7 +139,9 @@ class ServiceProcessesIT {
           () -> name + " never UP: " + health(url) + "\n" + out.text());
       long ms = (System.nanoTime() - t0) / 1_000_000;
       REPORT.add(String.format("%-16s %10d %10d", name, ms, rssMiB(p)));
-      assertTrue(out.text().contains(marker), name + " did not log '" + marker + "':\n" + out.text());
+      // The line may reach this test's reader a moment after /health says UP (another thread, another pipe).
+      Await.until(Duration.ofSeconds(10), () -> out.text().contains(marker),
+          () -> name + " did not log '" + marker + "':\n" + out.text());
       stopAndCheck(p, out, name + " stopped");
     } finally {
       p.destroyForcibly();
