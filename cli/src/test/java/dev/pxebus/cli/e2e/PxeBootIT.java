@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pxebus.cli.demo.BootPayload;
+import dev.pxebus.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -128,6 +129,9 @@ class PxeBootIT {
         String seen = vm.awaitMarker(accel.accel() == Vm.Accel.KVM ? BOOT_KVM : BOOT_TCG);
         report.add("VM start to marker: " + vm.uptime().toMillis() + " ms");
         assertEquals(nonce, seen, "the guest printed another nonce than this run's: not the served command line");
+        // /init prints its command line after the marker: under emulation it may not be on the serial log yet.
+        Await.until(Duration.ofSeconds(20), () -> vm.line("PXEBUS-CMDLINE ").isPresent(),
+            () -> "the guest's PXEBUS-CMDLINE line after its marker:\n" + vm.tail(2000));
         String cmdline = vm.line("PXEBUS-CMDLINE ").orElse("");
         String served = "initrd=images/" + IMAGE + "/initrd.img " + IMAGE_CMDLINE + " pxebus.nonce=" + nonce;
         assertTrue(cmdline.contains(served),
