@@ -203,19 +203,9 @@ final class TransferDriver {
     int at = 0;
     for (int k = 0; k < run; k++) {
       Transmission.SendBlock b = (Transmission.SendBlock) out.get(from + k);
-      int length = TftpCodec.DATA_HEADER_LENGTH + b.length();
-      try {
-        ByteBuffer nio = buf.nioBuffer(at, length);
-        TftpCodec.putDataHeader(nio, b.block());
-        source.readBlock(b.offset(), nio, b.length());
-      } catch (IOException | RuntimeException e) {
-        buf.release();
-        readFailed(b, e);
-        return;
-      }
-      at += length;
+      if (!putBlock(buf, at, b)) return;
+      at += TftpCodec.DATA_HEADER_LENGTH + b.length();
       if (b.retransmission()) metrics.retransmission();
-      else metrics.bytes(b.length());
     }
     buf.writerIndex(total);
     channel.write(new SegmentedDatagramPacket(buf, segment, peer)).addListener(f -> {
@@ -235,18 +225,27 @@ final class TransferDriver {
     Transmission.SendBlock b = (Transmission.SendBlock) t;
     int length = TftpCodec.DATA_HEADER_LENGTH + b.length();
     ByteBuf buf = channel.alloc().directBuffer(length, length);
+    if (!putBlock(buf, 0, b)) return;
+    buf.writerIndex(length);
+    queue(buf);
+  }
+
+  /**
+   * Writes block {@code b} (header and bytes) into {@code buf} at {@code at} and counts its bytes; on a read error
+   * releases {@code buf}, ends the transfer and returns false.
+   */
+  private boolean putBlock(ByteBuf buf, int at, Transmission.SendBlock b) {
     try {
-      ByteBuffer nio = buf.nioBuffer(0, length);
+      ByteBuffer nio = buf.nioBuffer(at, TftpCodec.DATA_HEADER_LENGTH + b.length());
       TftpCodec.putDataHeader(nio, b.block());
       source.readBlock(b.offset(), nio, b.length());
-      buf.writerIndex(length);
     } catch (IOException | RuntimeException e) {
       buf.release();
       readFailed(b, e);
-      return;
+      return false;
     }
     if (!b.retransmission()) metrics.bytes(b.length());
-    queue(buf);
+    return true;
   }
 
   private void readFailed(Transmission.SendBlock b, Exception e) {
