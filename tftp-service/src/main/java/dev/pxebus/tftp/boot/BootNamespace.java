@@ -150,7 +150,9 @@ public final class BootNamespace {
       }
       MenuClient.Failed f = (MenuClient.Failed) answer;
       LOG.debug("{} for {}: menu-service unavailable ({}), trying the boot root", name, client, f.reason());
-      return file(name, Lookup.Origin.MENU_FALLBACK);
+      return file(name, Lookup.Origin.MENU_FALLBACK).map(l -> l instanceof Lookup.NotFound nf
+          ? new Lookup.NotFound(nf.name(), nf.detail() + " (menu-service unavailable: " + f.reason() + ")")
+          : l);
     });
   }
 

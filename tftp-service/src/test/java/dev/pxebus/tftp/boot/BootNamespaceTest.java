@@ -261,7 +261,9 @@ class BootNamespaceTest {
   @Test
   void menuServiceErrorWithoutAStaticFileIsNotFound() throws Exception {
     upstream.respond("/pxelinux.cfg/C0A8", 500, "boom");
-    assertInstanceOf(Lookup.NotFound.class, lookup("pxelinux.cfg/C0A8"));
+    Lookup.NotFound nf = assertInstanceOf(Lookup.NotFound.class, lookup("pxelinux.cfg/C0A8"));
+    // Says both why there is no file and why menu-service did not give one.
+    assertTrue(nf.detail().endsWith("(menu-service unavailable: menu-service answered 500)"), nf.detail());
   }
 
   @Test

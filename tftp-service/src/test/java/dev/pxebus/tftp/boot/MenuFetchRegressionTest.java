@@ -2,6 +2,7 @@ package dev.pxebus.tftp.boot;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.pxebus.testing.ThreadDump;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -39,11 +40,15 @@ class MenuFetchRegressionTest {
     for (int i = 0; i < 300; i++) {
       String name = i % 2 == 0 ? "/boot.ipxe" : "grub/grub.cfg";
       int seenBefore = up.seen().size();
+      long t0 = System.nanoTime();
       Lookup l = ns.lookup(name, BootClient.ofIp("192.0.2.10")).toCompletionStage().toCompletableFuture()
           .get(25, TimeUnit.SECONDS);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      if (!(l instanceof Lookup.Generated)) ThreadDump.print("lookup " + i + " fell back after " + ms + " ms");
       int n = i;
-      assertInstanceOf(Lookup.Generated.class, l, () -> "lookup " + n + " fell back (menu-service seemed not to answer; "
-          + "the upstream " + (up.seen().size() > seenBefore ? "saw" : "never saw") + " the request): " + l);
+      assertInstanceOf(Lookup.Generated.class, l, () -> "lookup " + n + " fell back after " + ms + " ms (menu-service "
+          + "seemed not to answer; the upstream " + (up.seen().size() > seenBefore ? "saw" : "never saw")
+          + " the request): " + l);
     }
   }
 }

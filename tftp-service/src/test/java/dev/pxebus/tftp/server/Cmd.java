@@ -1,5 +1,6 @@
 package dev.pxebus.tftp.server;
 
+import dev.pxebus.testing.ThreadDump;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +36,8 @@ final class Cmd {
 
   static Result await(Process p, Duration timeout, long t0, String... command) throws InterruptedException, IOException {
     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      // A client that never finishes most likely means a stuck server in this JVM: say where its threads are.
+      ThreadDump.print(String.join(" ", command) + " still running after " + timeout);
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       return new Result(Arrays.asList(command), -1, new String(p.getInputStream().readAllBytes(),
