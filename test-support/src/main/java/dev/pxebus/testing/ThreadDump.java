@@ -9,20 +9,40 @@ import java.lang.management.ThreadInfo;
  * something it waits for never happens, so the log of a rare hang says which thread was stuck where.
  */
 public final class ThreadDump {
+  /** Enough to see where a stuck thread is and who called it. */
+  private static final int MAX_FRAMES = 30;
+
   private ThreadDump() {}
+
+  /**
+   * A thread waiting for work where threads wait for work: an event loop in epoll_wait, a pool thread parked for its
+   * next task. One line each, so the stack of the thread that is stuck elsewhere stands out.
+   */
+  private static boolean idle(StackTraceElement frame) {
+    String top = frame.getClassName() + '.' + frame.getMethodName();
+    return top.endsWith("Native.epollWait") || top.endsWith("Native.epollWait0") || top.endsWith("Native.epollBusyWait0")
+        || top.equals("jdk.internal.misc.Unsafe.park") || top.equals("java.lang.Object.wait0")
+        || top.equals("java.lang.Object.wait") || top.equals("java.lang.ref.Reference.waitForReferencePendingList")
+        || top.equals("sun.nio.ch.EPoll.wait");
+  }
 
   /** The dump, headed by {@code why}. */
   public static String of(String why) {
     StringBuilder b = new StringBuilder("=== thread dump: ").append(why).append('\n');
     for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
       b.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState());
+      StackTraceElement[] stack = t.getStackTrace();
+      if (stack.length == 0 || idle(stack[0])) {
+        b.append(stack.length == 0 ? " (no Java frames)" : " idle in " + stack[0].getClassName() + '.' + stack[0].getMethodName()).append('\n');
+        continue;
+      }
       LockInfo lock = t.getLockInfo();
       if (lock != null) b.append(" on ").append(lock);
       if (t.getLockOwnerName() != null) b.append(" owned by \"").append(t.getLockOwnerName()).append('"');
       b.append('\n');
-      for (StackTraceElement e : t.getStackTrace()) b.append("    at ").append(e).append('\n');
+      for (int i = 0; i < Math.min(stack.length, MAX_FRAMES); i++) b.append("    at ").append(stack[i]).append('\n');
+      if (stack.length > MAX_FRAMES) b.append("    … ").append(stack.length - MAX_FRAMES).append(" more\n");
       for (var m : t.getLockedMonitors()) b.append("    holds ").append(m).append('\n');
-      b.append('\n');
     }
     return b.append("=== end of thread dump\n").toString();
   }
