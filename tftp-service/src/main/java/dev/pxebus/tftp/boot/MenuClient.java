@@ -72,7 +72,22 @@ final class MenuClient {
       return Future.succeededFuture(new Failed("menu-service is resting after a failure", false));
     }
     String url = url(name, client);
-    long ms = timeout.toMillis();
+    return attempt(url, System.nanoTime() + timeout.toNanos(), true)
+        .map(answer -> {
+          record(url, answer);
+          return answer;
+        });
+  }
+
+  /**
+   * One GET under the deadline. A request that reached menu-service over a connection which then closed or reset
+   * before any answer (menu-service restarting, a connection dropped on the way) is sent once more on a new
+   * connection within what is left of the deadline: a GET of a menu is safe to repeat, and the machine would
+   * otherwise boot from the static fallback. Not after a timeout (that one used the deadline up) nor when no
+   * connection could be made (menu-service is down: the rest logic decides).
+   */
+  private Future<Answer> attempt(String url, long deadlineNanos, boolean mayRetry) {
+    long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
     return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
             .setConnectTimeout(ms).setIdleTimeout(ms))
@@ -100,11 +115,14 @@ final class MenuClient {
         .recover(e -> {
           HttpClientRequest req = sent.get();
           if (req != null) req.reset();
+          boolean again = mayRetry && req != null && !(e instanceof java.util.concurrent.TimeoutException)
+              && deadlineNanos - System.nanoTime() > 0;
+          if (again) {
+            LOG.debug("menu-service: {}: {}; asking once more", url, describe(e));
+            count("retried");
+            return attempt(url, deadlineNanos, false);
+          }
           return Future.succeededFuture(new Failed(describe(e), true));
-        })
-        .map(answer -> {
-          record(url, answer);
-          return answer;
         });
   }
 

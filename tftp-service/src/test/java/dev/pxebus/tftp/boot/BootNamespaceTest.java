@@ -281,6 +281,22 @@ class BootNamespaceTest {
   }
 
   @Test
+  void aMenuRequestWhoseConnectionClosesWithoutAnAnswerIsAskedOnceMore() throws Exception {
+    upstream.dropThenRespond("/boot.ipxe", 1, "#!ipxe\necho generated\n");
+    Lookup.Generated g = assertInstanceOf(Lookup.Generated.class, lookup("boot.ipxe"));
+    assertEquals("#!ipxe\necho generated\n", new String(g.content(), StandardCharsets.UTF_8));
+    assertEquals(2, upstream.seen().size(), "asked twice: " + upstream.seen());
+  }
+
+  @Test
+  void aMenuRequestIsAskedOnceMoreOnlyOnce() throws Exception {
+    upstream.dropThenRespond("/boot.ipxe", 2, "#!ipxe\necho generated\n");
+    Lookup.FileBody f = assertInstanceOf(Lookup.FileBody.class, lookup("boot.ipxe"));
+    assertEquals(Lookup.Origin.MENU_FALLBACK, f.origin());
+    assertEquals(2, upstream.seen().size(), "asked twice, not more: " + upstream.seen());
+  }
+
+  @Test
   void menuServiceDownFallsBack() throws Exception {
     await(ns.close());
     ns = namespace(BootNamespaceOptions.of(boot.root, tmp.resolve("cache"))

@@ -65,6 +65,19 @@ public final class FakeUpstream {
     return this;
   }
 
+  /**
+   * Closes the connection of the first {@code drops} requests for {@code path} without an answer (a server going down
+   * mid-request), then answers with {@code body}.
+   */
+  public FakeUpstream dropThenRespond(String path, int drops, String body) {
+    java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(drops);
+    routes.put(path, r -> {
+      if (left.getAndDecrement() > 0) r.connection().close();
+      else r.response().setStatusCode(200).end(body);
+    });
+    return this;
+  }
+
   /** Accepts the request and never answers. */
   public FakeUpstream hang(String path) {
     routes.put(path, r -> {});
