@@ -83,8 +83,9 @@ final class MenuClient {
    * One GET under the deadline. A request that reached menu-service over a connection which then closed or reset
    * before any answer (menu-service restarting, a connection dropped on the way) is sent once more on a new
    * connection within what is left of the deadline: a GET of a menu is safe to repeat, and the machine would
-   * otherwise boot from the static fallback. Not after a timeout (that one used the deadline up) nor when no
-   * connection could be made (menu-service is down: the rest logic decides).
+   * otherwise boot from the static fallback. Not after a timeout (that one used the deadline up), not with less than a
+   * quarter of the deadline left, and not when no connection could be made (menu-service is down: the rest logic
+   * decides).
    */
   private Future<Answer> attempt(String url, long deadlineNanos, boolean mayRetry) {
     long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
@@ -116,7 +117,7 @@ final class MenuClient {
           HttpClientRequest req = sent.get();
           if (req != null) req.reset();
           boolean again = mayRetry && req != null && !(e instanceof java.util.concurrent.TimeoutException)
-              && deadlineNanos - System.nanoTime() > 0;
+              && deadlineNanos - System.nanoTime() > timeout.toNanos() / 4;
           if (again) {
             LOG.debug("menu-service: {}: {}; asking once more", url, describe(e));
             count("retried");
