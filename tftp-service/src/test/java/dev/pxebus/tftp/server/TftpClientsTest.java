@@ -286,6 +286,7 @@ class TftpClientsTest {
 
   @Test
   void errorEightAfterTheOackIsANormalEnd() throws Exception {
+    Instant since = Instant.now();
     try (DatagramSocket client = RawClient.socket()) {
       // EDK2: ask for the size only, read it from the OACK, abort with ERROR 8, then ask again for real.
       client.send(RawClient.packet(new TftpPacket.ReadRequest("small.bin", "octet", Map.of("tsize", "0")), HOST, port));
@@ -295,7 +296,8 @@ class TftpClientsTest {
       client.send(RawClient.packet(new TftpPacket.ErrorPacket(ErrorCode.OPTION_REFUSED, "User aborted the transfer"),
           (InetSocketAddress) reply.getSocketAddress()));
       int clientPort = client.getLocalPort();
-      TftpTransferEvent end = awaitEvent(e -> e.clientPort() == clientPort && e.stage() != BootStage.TFTP_STARTED);
+      TftpTransferEvent end = awaitEvent(since,
+          e -> e.clientPort() == clientPort && e.stage() != BootStage.TFTP_STARTED);
       assertEquals(BootStage.TFTP_COMPLETED, end.stage(), end.toString());
       assertEquals(8, end.errorCode());
     }
@@ -323,12 +325,15 @@ class TftpClientsTest {
 
   @Test
   void eventsAndMetricsDescribeEachTransfer() throws Exception {
+    Instant since = Instant.now();
     try (DatagramSocket client = RawClient.socket()) {
       int clientPort = client.getLocalPort();
       byte[] got = RawClient.fetch(client, HOST, port, "exact.bin", "octet", Map.of("blksize", "1468", "tsize", "0"));
       assertEquals(2048, got.length);
-      TftpTransferEvent started = awaitEvent(e -> e.clientPort() == clientPort && e.stage() == BootStage.TFTP_STARTED);
-      TftpTransferEvent done = awaitEvent(e -> e.clientPort() == clientPort && e.stage() == BootStage.TFTP_COMPLETED);
+      TftpTransferEvent started = awaitEvent(since,
+          e -> e.clientPort() == clientPort && e.stage() == BootStage.TFTP_STARTED);
+      TftpTransferEvent done = awaitEvent(since,
+          e -> e.clientPort() == clientPort && e.stage() == BootStage.TFTP_COMPLETED);
       assertEquals("exact.bin", started.file());
       assertEquals(Map.of("blksize", "1468", "tsize", "2048"), done.options());
       assertEquals(2048, done.bytes());
@@ -340,8 +345,8 @@ class TftpClientsTest {
       int clientPort = client.getLocalPort();
       client.send(RawClient.packet(new TftpPacket.ReadRequest("missing.bin", "octet"), HOST, port));
       RawClient.receive(client);
-      // By file too: the new socket may have been given the port of the first one, whose events are there.
-      TftpTransferEvent failed = awaitEvent(e -> e.clientPort() == clientPort && "missing.bin".equals(e.file()));
+      // By file too: the new socket may have been given the port of the first one, whose events are newer than since.
+      TftpTransferEvent failed = awaitEvent(since, e -> e.clientPort() == clientPort && "missing.bin".equals(e.file()));
       assertEquals(BootStage.TFTP_FAILED, failed.stage());
       assertEquals(1, failed.errorCode());
     }
@@ -369,8 +374,10 @@ class TftpClientsTest {
       try (DatagramSocket client = new DatagramSocket(0, InetAddress.getByName(clientIp))) {
         client.setSoTimeout(5_000);
         int clientPort = client.getLocalPort();
+        Instant since = Instant.now();
         RawClient.fetch(client, HOST, port, "exact.bin", "octet", Map.of());
-        TftpTransferEvent done = awaitEvent(e -> e.clientPort() == clientPort && e.stage() == BootStage.TFTP_COMPLETED);
+        TftpTransferEvent done = awaitEvent(since,
+            e -> e.clientPort() == clientPort && e.stage() == BootStage.TFTP_COMPLETED);
         return mac.equals(done.mac()) ? Optional.of(done) : Optional.empty();
       } catch (Exception e) {
         throw new IllegalStateException(e);
@@ -379,20 +386,27 @@ class TftpClientsTest {
     assertEquals(clientIp, withMac.clientIp());
   }
 
-  private static TftpTransferEvent awaitEvent(java.util.function.Predicate<TftpTransferEvent> match) {
-    return Await.value(Duration.ofSeconds(30), () -> events().stream().filter(match).findFirst(),
-        "a matching TFTP event on " + Topics.BOOT_EVENTS.name());
+  /**
+   * The first event matching {@code match} that happened at or after {@code since}: a client's port alone does not
+   * name its transfer, since a new socket may be given the port an earlier test's client had, whose events are there.
+   */
+  private static TftpTransferEvent awaitEvent(Instant since, java.util.function.Predicate<TftpTransferEvent> match) {
+    return Await.value(Duration.ofSeconds(30), () -> events(since).stream().filter(match).findFirst(),
+        "a matching TFTP event since " + since + " on " + Topics.BOOT_EVENTS.name());
   }
 
-  private static List<TftpTransferEvent> events() {
+  /** Envelope times are kept to the millisecond: one before {@code since} rounds down. */
+  private static List<TftpTransferEvent> events(Instant since) {
+    Instant from = since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minusMillis(1);
     List<TftpTransferEvent> out = new ArrayList<>();
     try (TestConsumer c = TestConsumer.fromBeginning(kafka, Topics.BOOT_EVENTS.name())) {
       List<ConsumerRecord<String, byte[]>> records = c.pollUntil(Duration.ofSeconds(5), l -> true);
       for (ConsumerRecord<String, byte[]> r : records) {
         if (r.value() == null) continue;
         try {
-          BootStepEvent e = EventCodec.get().decode(r.value(), BootStepEvent.class).data();
-          if (e instanceof TftpTransferEvent t && app.replicaId().equals(t.replicaId())) out.add(t);
+          var envelope = EventCodec.get().decode(r.value(), BootStepEvent.class);
+          if (envelope.time().isBefore(from)) continue;
+          if (envelope.data() instanceof TftpTransferEvent t && app.replicaId().equals(t.replicaId())) out.add(t);
         } catch (EventDecodeException ignored) {
           // other tests' records
         }
