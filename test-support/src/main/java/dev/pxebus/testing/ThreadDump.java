@@ -20,8 +20,9 @@ public final class ThreadDump {
    */
   private static boolean idle(StackTraceElement frame) {
     String top = frame.getClassName() + '.' + frame.getMethodName();
-    return top.endsWith("Native.epollWait") || top.endsWith("Native.epollWait0") || top.endsWith("Native.epollBusyWait0")
-        || top.equals("jdk.internal.misc.Unsafe.park") || top.equals("java.lang.Object.wait0")
+    return top.endsWith("Native.epollWait") || top.endsWith("Native.epollWait0")
+        || top.endsWith("Native.epollBusyWait0") || top.equals("jdk.internal.misc.Unsafe.park")
+        || top.equals("java.lang.Object.wait0")
         || top.equals("java.lang.Object.wait") || top.equals("java.lang.ref.Reference.waitForReferencePendingList")
         || top.equals("sun.nio.ch.EPoll.wait");
   }
@@ -32,8 +33,12 @@ public final class ThreadDump {
     for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
       b.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState());
       StackTraceElement[] stack = t.getStackTrace();
-      if (stack.length == 0 || idle(stack[0])) {
-        b.append(stack.length == 0 ? " (no Java frames)" : " idle in " + stack[0].getClassName() + '.' + stack[0].getMethodName()).append('\n');
+      if (stack.length == 0) {
+        b.append(" (no Java frames)\n");
+        continue;
+      }
+      if (idle(stack[0])) {
+        b.append(" idle in ").append(stack[0].getClassName()).append('.').append(stack[0].getMethodName()).append('\n');
         continue;
       }
       LockInfo lock = t.getLockInfo();

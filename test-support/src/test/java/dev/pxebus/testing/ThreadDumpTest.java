@@ -21,7 +21,8 @@ class ThreadDumpTest {
     String dump;
     synchronized (monitor) {
       stuck.start();
-      Await.until(Duration.ofSeconds(10), () -> stuck.getState() == Thread.State.BLOCKED, "the thread blocks on the lock");
+      Await.until(Duration.ofSeconds(10), () -> stuck.getState() == Thread.State.BLOCKED,
+          "the thread blocks on the lock");
       dump = ThreadDump.of("test");
     }
     stuck.join();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -70,7 +71,7 @@ public final class FakeUpstream {
    * mid-request), then answers with {@code body}.
    */
   public FakeUpstream dropThenRespond(String path, int drops, String body) {
-    java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(drops);
+    AtomicInteger left = new AtomicInteger(drops);
     routes.put(path, r -> {
       if (left.getAndDecrement() > 0) r.connection().close();
       else r.response().setStatusCode(200).end(body);

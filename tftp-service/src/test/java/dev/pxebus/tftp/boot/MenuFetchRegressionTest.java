@@ -20,14 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
  * per request. 300 lookups (ten times what the keep-alive stall needed to show) take well under a second.
  *
  * <p>Known, not understood yet: once in a loaded CI run, lookup 797 of the 1000 this test then made stalled for the
- * whole 20 s deadline with a connection per request too; not reproduced since (2 runs under CPU load, also with
- * a pool of 2). The failure message says whether the upstream saw the stalled request, so a next occurrence tells
- * the client side from the server side.
+ * whole 20 s deadline with a connection per request too, and in a later CI run lookup 186 of 300 fell back although
+ * the upstream had seen the request (how long it took was not recorded). Not reproduced since: 20 000 lookups in a
+ * row under CPU load and some 20 module runs passed. A request whose connection closes before any answer is now
+ * asked again (MenuClient); for a next occurrence the message gives the lookup's duration and whether the upstream
+ * saw the request, and the output has a thread dump.
  */
 @ExtendWith(VertxExtension.class)
 class MenuFetchRegressionTest {
   @Test
-  void everyOneOfAThousandSuccessiveMenuFetchesIsAnswered(Vertx vertx, @TempDir Path tmp) throws Exception {
+  void everyOneOfThreeHundredSuccessiveMenuFetchesIsAnswered(Vertx vertx, @TempDir Path tmp) throws Exception {
     Files.createDirectories(tmp.resolve("root"));
     FakeUpstream up = FakeUpstream.start(vertx).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     up.respond("/boot.ipxe", 200, "#!ipxe\necho generated\n");
