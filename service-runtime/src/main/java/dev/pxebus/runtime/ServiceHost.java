@@ -7,6 +7,7 @@ import dev.pxebus.runtime.kafka.EventSubscriber;
 import dev.pxebus.runtime.kafka.SubscriberOptions;
 import dev.pxebus.runtime.kafka.KafkaReachability;
 import dev.pxebus.runtime.kafka.PublisherOptions;
+import dev.pxebus.runtime.net.BusyPoll;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -18,6 +19,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -49,7 +52,7 @@ public final class ServiceHost {
   private final Deque<Map.Entry<String, Callable<Future<Void>>>> closers = new ArrayDeque<>();
   private volatile int adminPort = -1;
 
-  private ServiceHost(CommonConfig config) {
+  private ServiceHost(CommonConfig config, BusyPoll busyPoll) {
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("service", config.service(), "instance", config.instanceId());
@@ -58,11 +61,20 @@ public final class ServiceHost {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    this.vertx = Vertx.builder()
+    var builder = Vertx.builder()
         .with(new VertxOptions().setPreferNativeTransport(true)
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(registry));
+    Optional<Transport> polling = busyPoll.transport();
+    if (polling.isPresent()) {
+      builder = builder.withTransport(polling.get());
+      busyPoll.bindTo(registry);
+      LOG.info("{}: event loops poll up to {} µs before sleeping while they serve 1 to {} transfers", config.service(),
+          busyPoll.spin().toNanos() / 1000, busyPoll.maxDemand());
+    } else if (busyPoll.enabled()) {
+      LOG.warn("{}: busy polling needs the native epoll transport, which is unavailable here; off", config.service());
+    }
+    this.vertx = builder.build();
     if (!vertx.isNativeTransportEnabled()) {
       LOG.warn("{}: native epoll transport unavailable ({}); using NIO", config.service(),
           String.valueOf(vertx.unavailableNativeTransportCause()));
@@ -80,7 +92,12 @@ public final class ServiceHost {
 
   /** Creates the host; nothing here waits for Kafka. */
   public static ServiceHost create(CommonConfig config) {
-    return new ServiceHost(config);
+    return new ServiceHost(config, BusyPoll.OFF);
+  }
+
+  /** A host whose event loops busy-poll as {@code busyPoll} says (tftp-service's transfers); see {@link BusyPoll}. */
+  public static ServiceHost create(CommonConfig config, BusyPoll busyPoll) {
+    return new ServiceHost(config, busyPoll);
   }
 
   public CommonConfig config() {

@@ -84,7 +84,7 @@ public final class TftpApp implements RunningService {
   }
 
   public static Future<TftpApp> start(TftpConfig config) {
-    ServiceHost host = ServiceHost.create(config.common());
+    ServiceHost host = ServiceHost.create(config.common(), config.busyPoll());
     if (!Files.isDirectory(config.root())) {
       LOG.warn("tftp-service: boot root {} does not exist ({})", config.root(), TftpConfig.ROOT);
     }

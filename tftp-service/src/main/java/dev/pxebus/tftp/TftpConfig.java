@@ -4,6 +4,7 @@ import dev.pxebus.runtime.CommonConfig;
 import dev.pxebus.runtime.ConfigException;
 import dev.pxebus.runtime.ConfigKey;
 import dev.pxebus.runtime.Settings;
+import dev.pxebus.runtime.net.BusyPoll;
 import dev.pxebus.tftp.transfer.OptionLimits;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -38,7 +39,9 @@ public record TftpConfig(
     Optional<String> advertiseAddress,
     Duration announceInterval,
     Optional<Path> writeDir,
-    int writeMaxMib) {
+    int writeMaxMib,
+    int busyPollMicros,
+    int busyPollMaxTransfers) {
 
   public static final int DEFAULT_ADMIN_PORT = 9069;
   public static final String ROOT = "tftp.root";
@@ -64,6 +67,8 @@ public record TftpConfig(
   public static final String ANNOUNCE_INTERVAL = "replica.announce-interval";
   public static final String WRITE_DIR = "tftp.write-dir";
   public static final String WRITE_MAX_MIB = "tftp.write-max-mib";
+  public static final String BUSY_POLL_US = "tftp.busy-poll-us";
+  public static final String BUSY_POLL_MAX_TRANSFERS = "tftp.busy-poll-max-transfers";
 
   public static List<ConfigKey> keys() {
     List<ConfigKey> keys = new ArrayList<>(CommonConfig.keys(DEFAULT_ADMIN_PORT));
@@ -99,6 +104,10 @@ public record TftpConfig(
     keys.add(ConfigKey.of(WRITE_DIR, "",
         "directory TFTP write requests store files in (never over an existing file); empty = writes refused"));
     keys.add(ConfigKey.of(WRITE_MAX_MIB, "64", "largest file a TFTP write may store, in MiB"));
+    keys.add(ConfigKey.of(BUSY_POLL_US, "200",
+        "microseconds an event loop with few transfers polls for the next packet before it sleeps; 0 = never"));
+    keys.add(ConfigKey.of(BUSY_POLL_MAX_TRANSFERS, "8",
+        "busy-poll only while an event loop serves at most this many transfers"));
     return List.copyOf(keys);
   }
 
@@ -108,7 +117,13 @@ public record TftpConfig(
         s.duration(RTO_MIN), s.duration(RTO_MAX), s.integer(MAX_RETRANSMITS, 1, 100), s.duration(GIVE_UP_AFTER),
         s.integer(THREADS, 0, 256), s.bool(HTTP_ENABLED), s.port(HTTP_PORT), s.path(CACHE_DIR), url(s, MENU_URL),
         s.duration(MENU_TIMEOUT), url(s, CATALOG_URL), s.optional(CATALOG_TOKEN), s.optional(ADVERTISE_ADDRESS),
-        s.duration(ANNOUNCE_INTERVAL), s.optional(WRITE_DIR).map(Path::of), s.integer(WRITE_MAX_MIB, 1, 1_000_000));
+        s.duration(ANNOUNCE_INTERVAL), s.optional(WRITE_DIR).map(Path::of), s.integer(WRITE_MAX_MIB, 1, 1_000_000),
+        s.integer(BUSY_POLL_US, 0, 10_000), s.integer(BUSY_POLL_MAX_TRANSFERS, 1, 1_000_000));
+  }
+
+  /** How tftp-service's event loops busy-poll (see {@link BusyPoll}). */
+  public BusyPoll busyPoll() {
+    return BusyPoll.of(Duration.ofNanos(busyPollMicros * 1000L), busyPollMaxTransfers);
   }
 
   private static int blksize(Settings s) {

@@ -2,6 +2,7 @@ package dev.pxebus.tftp;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,17 @@ class TftpConfigTest {
         () -> assertEquals(Optional.empty(), c.advertiseAddress()),
         () -> assertEquals(Duration.ofSeconds(5), c.announceInterval()),
         () -> assertEquals(TftpConfig.DEFAULT_ADMIN_PORT, c.common().adminPort()),
-        () -> assertEquals("tftp-service", c.common().service()));
+        () -> assertEquals("tftp-service", c.common().service()),
+        () -> assertEquals(Duration.ofNanos(200_000), c.busyPoll().spin()),
+        () -> assertEquals(8, c.busyPoll().maxDemand()));
+  }
+
+  @Test
+  void busyPollingCanBeTurnedOffOrTuned() {
+    assertFalse(config(Map.of("tftp.busy-poll-us", "0")).busyPoll().enabled());
+    TftpConfig c = config(Map.of("tftp.busy-poll-us", "75", "tftp.busy-poll-max-transfers", "2"));
+    assertEquals(Duration.ofNanos(75_000), c.busyPoll().spin());
+    assertEquals(2, c.busyPoll().maxDemand());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -39,7 +50,10 @@ class TftpConfigTest {
       "port not a number,     tftp.port,                 tftp",
       "interval zero,         replica.announce-interval, 0s",
       "interval without unit, replica.announce-interval, 5",
-      "interval negative,     replica.announce-interval, -1s"})
+      "interval negative,     replica.announce-interval, -1s",
+      "busy poll negative,    tftp.busy-poll-us,         -1",
+      "busy poll over 10 ms,  tftp.busy-poll-us,         10001",
+      "no transfers to poll,  tftp.busy-poll-max-transfers, 0"})
   void refused(String name, String key, String value) {
     ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of(key, value)));
     assertTrue(e.getMessage().contains("'" + key + "' = '" + value + "'"), e.getMessage());

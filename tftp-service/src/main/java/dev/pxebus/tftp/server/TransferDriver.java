@@ -1,5 +1,6 @@
 package dev.pxebus.tftp.server;
 
+import dev.pxebus.runtime.net.BusyPoll;
 import dev.pxebus.tftp.boot.Lookup;
 import dev.pxebus.tftp.codec.ErrorCode;
 import dev.pxebus.tftp.codec.TftpCodec;
@@ -109,6 +110,7 @@ final class TransferDriver {
         LOG.debug("transfer {} of {} to {}: socket error: {}", id, file, peer, cause.toString());
       }
     });
+    BusyPoll.demand(); // released in end(); see BusyPoll: a few lock-step transfers gain most from it
     apply(transfer.start(System.nanoTime()));
     if (!ended) listener.started(report(Optional.empty()));
   }
@@ -332,6 +334,7 @@ final class TransferDriver {
   private void end(Outcome outcome) {
     if (ended) return;
     ended = true;
+    BusyPoll.release();
     endedWith = outcome;
     if (timer != null) timer.cancel(false);
     channel.close();

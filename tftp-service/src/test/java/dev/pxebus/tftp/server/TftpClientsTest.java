@@ -354,9 +354,15 @@ class TftpClientsTest {
         + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
     for (String line : List.of("pxebus_tftp_transfers_total{", "outcome=\"completed\"", "pxebus_tftp_bytes_total",
         "pxebus_tftp_transfers_active", "pxebus_tftp_errors_total{", "code=\"FILE_NOT_FOUND\"",
-        "pxebus_tftp_retransmissions_total")) {
+        "pxebus_tftp_retransmissions_total", "pxebus_eventloop_busy_polls_total{")) {
       assertTrue(metrics.contains(line), "no " + line + " in /metrics");
     }
+    // The transfers above made their event loop poll before it slept (busy polling is on by default): each found
+    // the next ACK or gave up and slept, so the two outcomes together count at least one.
+    double polls = metrics.lines().filter(l -> l.startsWith("pxebus_eventloop_busy_polls_total{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    assertTrue(polls > 0, "no busy poll counted:\n" + metrics.lines()
+        .filter(l -> l.contains("busy_poll")).collect(java.util.stream.Collectors.joining("\n")));
   }
 
   @Test
