@@ -3,6 +3,8 @@ package dev.pxebus.tftp.boot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
@@ -48,6 +50,7 @@ final class MenuClient {
   /** Anything else; {@code unwell} when it says menu-service itself is failing. */
   record Failed(String reason, boolean unwell) implements Answer {}
 
+  private final Vertx vertx;
   private final HttpClient http;
   private final URI base;
   private final Duration timeout;
@@ -58,7 +61,8 @@ final class MenuClient {
   private volatile boolean resting;
   private final AtomicInteger unwellInARow = new AtomicInteger();
 
-  MenuClient(HttpClient http, URI base, Duration timeout, Duration retryAfter, MeterRegistry registry) {
+  MenuClient(Vertx vertx, HttpClient http, URI base, Duration timeout, Duration retryAfter, MeterRegistry registry) {
+    this.vertx = vertx;
     this.http = http;
     this.base = base;
     this.timeout = timeout;
@@ -72,11 +76,37 @@ final class MenuClient {
       return Future.succeededFuture(new Failed("menu-service is resting after a failure", false));
     }
     String url = url(name, client);
-    return attempt(url, System.nanoTime() + timeout.toNanos(), true)
+    return hedged(url, System.nanoTime() + timeout.toNanos())
         .map(answer -> {
           record(url, answer);
           return answer;
         });
+  }
+
+  /**
+   * The request, and when it has no answer by half the deadline, the same request once more alongside it on a new
+   * connection (a hedged request): whichever answers first is the answer, and only when every request sent has
+   * failed is the fetch a failure. A menu is rendered in milliseconds, so a request without an answer after a
+   * second is either lost or stuck behind an overloaded menu-service, and the first one is kept in case it is the
+   * latter. Lost ones were seen: Vert.x 5.0.10's client, a connection per request, once in a few thousand requests
+   * the server had received and answered, the answer never came (MenuFetchRegressionTest; no thread busy).
+   */
+  private Future<Answer> hedged(String url, long deadlineNanos) {
+    Promise<Answer> result = Promise.promise();
+    AtomicInteger open = new AtomicInteger(1);
+    io.vertx.core.Handler<Answer> settle = answer -> {
+      if (!(answer instanceof Failed) || open.decrementAndGet() == 0) result.tryComplete(answer);
+    };
+    attempt(url, deadlineNanos, true).onSuccess(settle);
+    long hedgeMs = Math.max(1, timeout.toMillis() / 2);
+    long timer = vertx.setTimer(hedgeMs, t -> {
+      if (result.future().isComplete()) return;
+      open.incrementAndGet();
+      count("hedged");
+      LOG.debug("menu-service: {}: no answer within {} ms; asking once more alongside", url, hedgeMs);
+      attempt(url, deadlineNanos, false).onSuccess(settle);
+    });
+    return result.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
 
   /**

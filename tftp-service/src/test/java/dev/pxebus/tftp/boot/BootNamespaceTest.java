@@ -163,7 +163,7 @@ class BootNamespaceTest {
 
   @Test
   void menuUrlCarriesTheNameEncodedAndTheClientAsQuery() {
-    MenuClient m = new MenuClient(null, URI.create("http://menu.example:8071/api/"), MENU_TIMEOUT, Duration.ZERO,
+    MenuClient m = new MenuClient(null, null, URI.create("http://menu.example:8071/api/"), MENU_TIMEOUT, Duration.ZERO,
         new SimpleMeterRegistry());
     assertEquals("http://menu.example:8071/api/pxelinux.cfg/01-52-54-00-12-34-56"
             + "?mac=52%3A54%3A00%3A12%3A34%3A56&ip=192.0.2.10&arch=00007&uuid=8d3c2f1e-0b7a-4c55-9e21-3a4b5c6d7e8f",
@@ -289,6 +289,21 @@ class BootNamespaceTest {
   }
 
   @Test
+  void aMenuRequestWithoutAnAnswerByHalfTheDeadlineIsAskedAgainAlongside() throws Exception {
+    await(ns.close());
+    ns = namespace(options(Duration.ofSeconds(2), Duration.ZERO));
+    upstream.hangThenRespond("/boot.ipxe", 1, "#!ipxe\necho generated\n");
+    long start = System.nanoTime();
+    Lookup.Generated g = assertInstanceOf(Lookup.Generated.class, lookup("boot.ipxe"));
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertEquals("#!ipxe\necho generated\n", new String(g.content(), StandardCharsets.UTF_8));
+    assertEquals(2, upstream.seen().size(), "asked twice: " + upstream.seen());
+    assertTrue(ms >= 1_000 - 50, "the second request waited for half the deadline: " + ms + " ms");
+    assertTrue(ms < 2_000, "and its answer did not wait for the first one's deadline: " + ms + " ms");
+    assertEquals(1, counter("pxebus.boot.menu.fetches", "outcome", "hedged"));
+  }
+
+  @Test
   void aMenuRequestIsAskedOnceMoreOnlyOnce() throws Exception {
     upstream.dropThenRespond("/boot.ipxe", 2, "#!ipxe\necho generated\n");
     Lookup.FileBody f = assertInstanceOf(Lookup.FileBody.class, lookup("boot.ipxe"));
@@ -324,7 +339,8 @@ class BootNamespaceTest {
     Lookup last = null;
     for (String p : probes) last = lookup("pxelinux.cfg/" + p);
     long ms = (System.nanoTime() - start) / 1_000_000;
-    assertEquals(MenuClient.UNWELL_IN_A_ROW, upstream.seen().size(), "asked three times, then rested: "
+    // Each of the three asked twice: the request, and at half the deadline the same once more alongside it.
+    assertEquals(2 * MenuClient.UNWELL_IN_A_ROW, upstream.seen().size(), "asked three times, then rested: "
         + upstream.seen());
     long limit = (MenuClient.UNWELL_IN_A_ROW + 1) * SHORT_TIMEOUT.toMillis() + 2_000;
     assertTrue(ms < limit, "ten probes took " + ms + " ms");

@@ -79,6 +79,15 @@ public final class FakeUpstream {
     return this;
   }
 
+  /** Never answers the first {@code hangs} requests for {@code path} (a lost answer), then answers with {@code body}. */
+  public FakeUpstream hangThenRespond(String path, int hangs, String body) {
+    AtomicInteger left = new AtomicInteger(hangs);
+    routes.put(path, r -> {
+      if (left.getAndDecrement() <= 0) r.response().setStatusCode(200).end(body);
+    });
+    return this;
+  }
+
   /** Accepts the request and never answers. */
   public FakeUpstream hang(String path) {
     routes.put(path, r -> {});
