@@ -30,9 +30,9 @@ import java.util.function.ToLongFunction;
  *
  * <p>Why: a lock-step TFTP transfer is one round trip per block, and on a virtual machine whose CPUs go idle
  * between packets most of each round trip is the idle CPU being woken (measured here: a lock-step client fetched
- * three times faster, from tftpd-hpa, atftpd and tftp-service alike, while low-priority CPU hogs kept the CPUs from
- * idling). A thread that polls for the next packet keeps its CPU awake for the few tens of microseconds the client
- * needs to answer. Linux's {@code net.core.busy_poll} and DPDK do the same thing for the same reason.
+ * three times faster, from atftpd and tftp-service alike, while low-priority CPU hogs kept the CPUs from idling).
+ * A thread that polls for the next packet keeps its CPU awake for the few tens of microseconds the client needs to
+ * answer. Linux's {@code net.core.busy_poll} and DPDK do the same thing for the same reason.
  *
  * <p>It costs CPU, so it is bounded three ways: an event loop polls only while code on it has declared a demand
  * ({@link #demand()}, e.g. an active TFTP transfer), only while that demand is at most {@code maxDemand} (with many

@@ -51,8 +51,9 @@ public final class BootNamespace {
     this.vertx = vertx;
     this.options = options;
     this.images = images;
-    this.menu = options.menuUrl().map(url -> new MenuClient(vertx, client(new HttpClientOptions().setKeepAlive(false)), url,
-        options.menuTimeout(), options.menuRetryAfter(), registry)).orElse(null);
+    this.menu = options.menuUrl().map(url -> new MenuClient(vertx,
+        client(new HttpClientOptions().setKeepAlive(false)), url, options.menuTimeout(), options.menuRetryAfter(),
+        registry)).orElse(null);
     // A client of its own, so long artifact downloads never hold the connections menus need. The request idle
     // timeout stops at the response head; this one closes a connection whose body stalls.
     HttpClient blobs = options.catalogUrl().isPresent()

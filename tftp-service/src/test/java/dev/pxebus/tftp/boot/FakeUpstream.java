@@ -79,7 +79,7 @@ public final class FakeUpstream {
     return this;
   }
 
-  /** Never answers the first {@code hangs} requests for {@code path} (a lost answer), then answers with {@code body}. */
+  /** Never answers the first {@code hangs} requests for {@code path} (lost answers), then answers with {@code body}. */
   public FakeUpstream hangThenRespond(String path, int hangs, String body) {
     AtomicInteger left = new AtomicInteger(hangs);
     routes.put(path, r -> {
