@@ -21,6 +21,7 @@ public final class TftpServerMetrics {
   private final Counter bytes;
   private final Counter retransmissions;
   private final Counter malformed;
+  private final Counter spurious;
   private final Map<String, Counter> byKey = new ConcurrentHashMap<>();
 
   public TftpServerMetrics(MeterRegistry registry) {
@@ -33,6 +34,9 @@ public final class TftpServerMetrics {
         .description("TFTP packets sent again (timeout or window rollback)").register(registry);
     malformed = Counter.builder("pxebus.tftp.packets.malformed")
         .description("TFTP packets that did not decode; logged at debug and dropped").register(registry);
+    spurious = Counter.builder("pxebus.tftp.timeouts.spurious")
+        .description("TFTP timeouts whose resent block had arrived (the client answered both copies); "
+            + "the timer learns the longer round trip from each").register(registry);
   }
 
   void started() {
@@ -61,6 +65,13 @@ public final class TftpServerMetrics {
 
   void malformed() {
     malformed.increment();
+  }
+
+  /** Timeouts of a finished transfer that proved spurious: its client answered the block twice, so both arrived. */
+  void spuriousTimeouts(int n) {
+    if (n > 0) {
+      spurious.increment(n);
+    }
   }
 
   /** A read request repeated after its transfer had completed: ignored (see TftpServerVerticle#recent). */

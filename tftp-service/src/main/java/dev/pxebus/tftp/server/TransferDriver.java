@@ -344,6 +344,7 @@ final class TransferDriver {
       LOG.debug("closing {}: {}", file, e.toString());
     }
     metrics.ended(outcome);
+    metrics.spuriousTimeouts(transfer.rtt().spuriousTimeouts());
     listener.ended(report(Optional.of(outcome)));
     onEnd.accept(this);
   }

@@ -79,6 +79,7 @@ public final class ReadTransfer {
   public static final int MAX_PROBES = 8;
 
   private static final long NOT_TIMED = -1;
+  private static final long NOT_WATCHING = -1;
   private static final long NEVER = Long.MIN_VALUE;
 
   private final long size;
@@ -115,6 +116,15 @@ public final class ReadTransfer {
   private long lastResendAt = NEVER;
   private long lastResendFrom;
   private long lastResendTo;
+  /**
+   * Lock-step only: the block a first timeout resent, watched for proof that the timeout was spurious — the client's
+   * ACK for it and then a second ACK for it right behind (it got both copies). When the first ACK arrived and the
+   * round trip it implies from the first send; {@link #NOT_WATCHING} when no block is watched.
+   */
+  private long watchedIndex = NOT_WATCHING;
+  private long watchedSentAt;
+  private long watchedResentAt;
+  private long watchedAckAt = NEVER;
   private Outcome outcome;
   private long startedAt;
   private long lastEventAt;
@@ -204,6 +214,7 @@ public final class ReadTransfer {
     int diff = (block - (int) (acked & 0xFFFF)) & 0xFFFF;
     if (diff == 0) {
       duplicateAcks++;
+      if (spuriousTimeoutShown(now)) return unchanged("duplicate ACK " + block + ": the last timeout was spurious");
       return unchanged("duplicate ACK " + block);
     }
     if (diff > sentHigh - acked) {
@@ -212,6 +223,11 @@ public final class ReadTransfer {
           + ", sent up to " + sentHigh + ")");
     }
     long index = acked + diff;
+    if (index == watchedIndex) {
+      watchedAckAt = now; // the answer to one of its two copies: a second right behind proves the first arrived
+    } else {
+      watchedIndex = NOT_WATCHING;
+    }
     sampleNewestSentOnce(acked + 1, index, now);
     acked = index;
     progress(now);
@@ -291,9 +307,44 @@ public final class ReadTransfer {
         sendRange(sentHigh + 1, sentHigh + 1, now, out);
       }
       resendBurst(acked + 1, resendTo, now);
+      watch(resendTo, now);
       sendRange(acked + 1, resendTo, now, out);
     }
     return armed(out, now);
+  }
+
+  /**
+   * After a timer resend: in lock-step, the first timeout of a block sent once before is watched (see
+   * {@link #spuriousTimeoutShown}); anything else is not.
+   */
+  private void watch(long resendTo, long now) {
+    watchedIndex = NOT_WATCHING;
+    if (window != 1 || retransmitsOfOldest != 1 || resendTo != acked + 1) return;
+    int slot = (int) (resendTo % sentAt.length);
+    watchedIndex = resendTo;
+    watchedSentAt = sentAt[slot]; // a resend keeps the first send's time
+    watchedResentAt = now;
+    watchedAckAt = NEVER;
+  }
+
+  /**
+   * A duplicate ACK for the block the last timeout resent, arriving soon after its first ACK — sooner than the
+   * resend followed the first send — means the client got both copies: the first was not lost, its answer was only
+   * late (on a busy machine the client may not run for tens of milliseconds), and the timeout was spurious. The
+   * estimator learns that round trip ({@link RttEstimator#spuriousTimeout}), so the next one like it does not
+   * resend again. A client's own retransmission of its ACK comes after its timeout (seconds), far later. Sends
+   * nothing either way (no duplicate ACK ever does).
+   */
+  private boolean spuriousTimeoutShown(long now) {
+    if (watchedIndex != acked || watchedAckAt == NEVER) return false;
+    boolean soon = now - watchedAckAt <= watchedResentAt - watchedSentAt;
+    if (soon) {
+      rtt.spuriousTimeout(watchedAckAt - watchedSentAt);
+      // The block in flight went out when that first ACK came: its timer, too, should allow such a round trip.
+      deadline = Math.max(deadline, watchedAckAt + rtt.rtoNanos());
+    }
+    watchedIndex = NOT_WATCHING;
+    return soon;
   }
 
   public State state() {

@@ -26,6 +26,7 @@ public final class RttEstimator {
   private long rto;
   private int samples;
   private int backoffs;
+  private int spurious;
 
   public RttEstimator(long initialRtoNanos, long floorNanos, long ceilingNanos) {
     if (floorNanos <= 0 || ceilingNanos < floorNanos) throw new IllegalArgumentException("need 0 < floor <= ceiling");
@@ -46,6 +47,26 @@ public final class RttEstimator {
     }
     samples++;
     rto = clamp(srtt + Math.max(GRANULARITY_NANOS, K * rttvar));
+  }
+
+  /**
+   * A timeout turned out to be spurious: the packet it resent had arrived, only its answer came late (the client
+   * answered both copies). {@code rttNanos} is how long the first answer took from the first send. As the Eifel
+   * response does for TCP (RFC 4015 §3.2), the estimator is re-seeded so that a round trip that long no longer
+   * times out: SRTT at least the sample, RTTVAR at least half of it, so the RTO becomes at least three times the
+   * sample (within the ceiling) and then falls back with the following samples as usual. The backoff is undone.
+   */
+  public void spuriousTimeout(long rttNanos) {
+    if (rttNanos < 0) return;
+    srtt = Math.max(srtt, rttNanos);
+    rttvar = Math.max(rttvar, rttNanos / 2);
+    spurious++;
+    rto = clamp(srtt + Math.max(GRANULARITY_NANOS, K * rttvar));
+  }
+
+  /** Timeouts found spurious ({@link #spuriousTimeout}). */
+  public int spuriousTimeouts() {
+    return spurious;
   }
 
   /** The timer expired: double the RTO, up to the ceiling (§5.5). */

@@ -184,6 +184,70 @@ class ReadTransferTest {
     assertEquals(1, t.stats().duplicateAcks());
   }
 
+  /**
+   * Lock-step, block 2's ACK late (the client did not run for 50 ms): the first timeout resends it, the client
+   * answers both copies back to back. The second ACK shows the timeout was spurious: nothing is sent, and the timer
+   * learns the long round trip for the block in flight and the ones after it.
+   */
+  @Test
+  void aDuplicateAckRightBehindTheAckOfAResentBlockShowsTheTimeoutWasSpurious() {
+    ReadTransfer t = plain(10 * 512);
+    t.start(T0);
+    long sent2 = T0 + MS;
+    Step s = t.onAck(1, sent2);
+    assertEquals(20 * MS, t.rtt().rtoNanos(), "a 1 ms round trip: the floor");
+    s = t.onTimer(s.deadline().getAsLong());
+    assertEquals(List.of(block(2, 2, 512, 512, true)), s.transmissions());
+    long acked2 = sent2 + 50 * MS;
+    s = t.onAck(2, acked2);
+    assertEquals(List.of(block(3, 3, 1024, 512, false)), s.transmissions());
+    s = t.onAck(2, acked2 + 20_000);
+    assertEquals(List.of(), s.transmissions(), "a duplicate ACK never sends");
+    assertEquals(Optional.of("duplicate ACK 2: the last timeout was spurious"), s.ignored());
+    assertEquals(1, t.rtt().spuriousTimeouts());
+    assertEquals(150 * MS, t.rtt().rtoNanos(), "three times the 50 ms round trip");
+    assertEquals(OptionalLong.of(acked2 + 150 * MS), s.deadline(), "block 3's timer allows such a round trip too");
+    assertEquals(List.of(), t.onTimer(acked2 + 100 * MS).transmissions(), "so a second such pause resends nothing");
+    assertEquals(1, t.stats().retransmissions());
+  }
+
+  @Test
+  void aResentBlockWhoseFirstCopyWasLostIsNotASpuriousTimeout() {
+    ReadTransfer t = plain(10 * 512);
+    t.start(T0);
+    Step s = t.onAck(1, T0 + MS);
+    long resent = s.deadline().getAsLong();
+    t.onTimer(resent); // block 2's first copy was lost
+    t.onAck(2, resent + MS);
+    assertEquals(List.of(), t.onAck(2, resent + 5_000 * MS).transmissions(), "the client's own repeat, seconds later");
+    assertEquals(0, t.rtt().spuriousTimeouts());
+    assertEquals(40 * MS, t.rtt().rtoNanos(), "still backed off: Karn's rule, no sample from the resent block");
+  }
+
+  @Test
+  void withAWindowADuplicateAckAfterATimeoutProvesNothing() {
+    ReadTransfer t = withOack(100 * 512, 512, 4);
+    t.start(T0);
+    long deadline = t.onAck(0, T0 + MS).deadline().getAsLong();
+    t.onTimer(deadline);
+    t.onAck(4, deadline + 30 * MS);
+    t.onAck(4, deadline + 30 * MS + 10_000); // EDK2 ACKs every unexpected block: duplicates are common here
+    assertEquals(0, t.rtt().spuriousTimeouts());
+  }
+
+  @Test
+  void aSecondTimeoutOfTheSameBlockEndsTheWatch() {
+    ReadTransfer t = plain(10 * 512);
+    t.start(T0);
+    Step s = t.onAck(1, T0 + MS);
+    s = t.onTimer(s.deadline().getAsLong());
+    s = t.onTimer(s.deadline().getAsLong()); // which copy an ACK answers is anybody's guess now
+    long at = s.deadline().getAsLong() - MS;
+    t.onAck(2, at);
+    t.onAck(2, at + 10_000);
+    assertEquals(0, t.rtt().spuriousTimeouts());
+  }
+
   @Test
   void ackForABlockNotSentYetIsIgnored() {
     ReadTransfer t = plain(50_000);

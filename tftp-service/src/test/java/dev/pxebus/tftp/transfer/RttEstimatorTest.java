@@ -84,6 +84,26 @@ class RttEstimatorTest {
   }
 
   @Test
+  void aSpuriousTimeoutReseedsTheEstimatorToThreeTimesItsRoundTripAndUndoesTheBackoff() {
+    RttEstimator rtt = estimator();
+    for (int i = 0; i < 20; i++) rtt.sample(MS);
+    rtt.backoff();
+    assertEquals(40 * MS, rtt.rtoNanos());
+    rtt.spuriousTimeout(50 * MS);
+    assertEquals(50 * MS, rtt.srttNanos().getAsLong(), "SRTT at least the round trip");
+    assertEquals(25 * MS, rtt.rttvarNanos(), "RTTVAR at least half of it");
+    assertEquals(150 * MS, rtt.rtoNanos());
+    assertEquals(1, rtt.spuriousTimeouts());
+    assertEquals(20, rtt.samples(), "not counted as a sample");
+    for (int i = 0; i < 40; i++) rtt.sample(MS);
+    assertEquals(20 * MS, rtt.rtoNanos(), "fast round trips bring it back down to the floor");
+    rtt.spuriousTimeout(900 * MS);
+    assertEquals(2000 * MS, rtt.rtoNanos(), "within the ceiling");
+    rtt.spuriousTimeout(-1);
+    assertEquals(2, rtt.spuriousTimeouts(), "a negative round trip is ignored");
+  }
+
+  @Test
   void negativeSamplesAreIgnored() {
     RttEstimator rtt = estimator();
     rtt.sample(-1);
