@@ -41,6 +41,10 @@ import java.util.OptionalLong;
  *       measured from the newest block it acknowledges that was sent only once (Karn's rule per block); restarted
  *       whenever an ACK makes progress; on expiry the whole unacknowledged window (or the OACK) is resent and the
  *       timeout doubled, until the next sample. The client's {@code timeout} option caps it.</li>
+ *   <li>Lock-step, a first timeout is watched: if the client then ACKs the resent block twice, the second right
+ *       behind the first, both copies arrived and the timeout was spurious (the client had only not run for a while).
+ *       The estimator is re-seeded with that round trip ({@link RttEstimator#spuriousTimeout}, RFC 4015's response)
+ *       and the block in flight gets as long; the duplicate still sends nothing.</li>
  *   <li>From the second expiry in a row on, the burst starts with the block after the last one sent (a probe, up to
  *       {@link #MAX_PROBES} beyond the window). A receiver that has the whole window and whose ACK and re-ACK were
  *       both lost can take only that block: atftp 0.8.0 answers only the first unexpected block with an ACK and
@@ -341,7 +345,8 @@ public final class ReadTransfer {
     if (soon) {
       rtt.spuriousTimeout(watchedAckAt - watchedSentAt);
       // The block in flight went out when that first ACK came: its timer, too, should allow such a round trip.
-      deadline = Math.max(deadline, watchedAckAt + rtt.rtoNanos());
+      long later = watchedAckAt + rtt.rtoNanos();
+      if (later - deadline > 0) deadline = later; // nanoTime values: compared by difference
     }
     watchedIndex = NOT_WATCHING;
     return soon;
