@@ -211,13 +211,18 @@ class ReadTransferTest {
     assertEquals(1, t.stats().retransmissions());
   }
 
+  /** Lock-step, block 1 acknowledged after 1 ms, block 2's first timeout fired; returns when it fired. */
+  private static long block2TimedOut(ReadTransfer t) {
+    t.start(T0);
+    long resent = t.onAck(1, T0 + MS).deadline().getAsLong();
+    t.onTimer(resent);
+    return resent;
+  }
+
   @Test
   void aResentBlockWhoseFirstCopyWasLostIsNotASpuriousTimeout() {
     ReadTransfer t = plain(10 * 512);
-    t.start(T0);
-    Step s = t.onAck(1, T0 + MS);
-    long resent = s.deadline().getAsLong();
-    t.onTimer(resent); // block 2's first copy was lost
+    long resent = block2TimedOut(t); // block 2's first copy was lost
     t.onAck(2, resent + MS);
     assertEquals(List.of(), t.onAck(2, resent + 5_000 * MS).transmissions(), "the client's own repeat, seconds later");
     assertEquals(0, t.rtt().spuriousTimeouts());
@@ -238,10 +243,8 @@ class ReadTransferTest {
   @Test
   void aSecondTimeoutOfTheSameBlockEndsTheWatch() {
     ReadTransfer t = plain(10 * 512);
-    t.start(T0);
-    Step s = t.onAck(1, T0 + MS);
-    s = t.onTimer(s.deadline().getAsLong());
-    s = t.onTimer(s.deadline().getAsLong()); // which copy an ACK answers is anybody's guess now
+    block2TimedOut(t);
+    Step s = t.onTimer(t.deadline().getAsLong()); // which copy an ACK answers is anybody's guess now
     long at = s.deadline().getAsLong() - MS;
     t.onAck(2, at);
     t.onAck(2, at + 10_000);
