@@ -2,20 +2,11 @@ package dev.pxebus.runtime.net;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.SelectStrategy;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.util.IntSupplier;
-import io.vertx.core.datagram.DatagramSocketOptions;
-import io.vertx.core.net.ClientOptionsBase;
-import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.impl.transports.EpollTransport;
 import io.vertx.core.spi.transport.Transport;
 import java.time.Duration;
 import java.util.List;
@@ -104,7 +95,7 @@ public final class BusyPoll {
   public Optional<io.vertx.core.transport.Transport> transport() {
     io.vertx.core.transport.Transport epoll = io.vertx.core.transport.Transport.EPOLL;
     if (!enabled() || !epoll.available()) return Optional.empty();
-    Transport polling = new PollingEpoll(epoll.implementation(), this);
+    Transport polling = new PollingEpoll(this);
     return Optional.of(new io.vertx.core.transport.Transport() {
       @Override
       public String name() {
@@ -200,85 +191,20 @@ public final class BusyPoll {
     }
   }
 
-  /** Vert.x's epoll transport, with event loops made by {@link EpollIoHandler} with {@link Strategy}. */
-  private static final class PollingEpoll implements Transport {
-    private final Transport epoll;
+  /**
+   * Vert.x's epoll transport, with event loops made by {@link EpollIoHandler} with {@link Strategy}; everything else
+   * (channels, socket options, address conversion) is the epoll transport's own.
+   */
+  private static final class PollingEpoll extends EpollTransport {
     private final BusyPoll busy;
 
-    PollingEpoll(Transport epoll, BusyPoll busy) {
-      this.epoll = epoll;
+    PollingEpoll(BusyPoll busy) {
       this.busy = busy;
     }
 
     @Override
     public IoHandlerFactory ioHandlerFactory() {
       return EpollIoHandler.newFactory(0, busy::newStrategy);
-    }
-
-    // Everything else is the epoll transport's own.
-    @Override
-    public boolean supportsDomainSockets() {
-      return epoll.supportsDomainSockets();
-    }
-
-    @Override
-    public boolean supportFileRegion() {
-      return epoll.supportFileRegion();
-    }
-
-    @Override
-    public boolean isAvailable() {
-      return epoll.isAvailable();
-    }
-
-    @Override
-    public Throwable unavailabilityCause() {
-      return epoll.unavailabilityCause();
-    }
-
-    @Override
-    public java.net.SocketAddress convert(io.vertx.core.net.SocketAddress address) {
-      return epoll.convert(address);
-    }
-
-    @Override
-    public io.vertx.core.net.SocketAddress convert(java.net.SocketAddress address) {
-      return epoll.convert(address);
-    }
-
-    @Override
-    public DatagramChannel datagramChannel() {
-      return epoll.datagramChannel();
-    }
-
-    @Override
-    public DatagramChannel datagramChannel(InternetProtocolFamily family) {
-      return epoll.datagramChannel(family);
-    }
-
-    @Override
-    public ChannelFactory<? extends Channel> channelFactory(boolean domainSocket) {
-      return epoll.channelFactory(domainSocket);
-    }
-
-    @Override
-    public ChannelFactory<? extends ServerChannel> serverChannelFactory(boolean domainSocket) {
-      return epoll.serverChannelFactory(domainSocket);
-    }
-
-    @Override
-    public void configure(DatagramChannel channel, DatagramSocketOptions options) {
-      epoll.configure(channel, options);
-    }
-
-    @Override
-    public void configure(ClientOptionsBase options, int connectTimeout, boolean domainSocket, Bootstrap bootstrap) {
-      epoll.configure(options, connectTimeout, domainSocket, bootstrap);
-    }
-
-    @Override
-    public void configure(NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
-      epoll.configure(options, domainSocket, bootstrap);
     }
   }
 }
