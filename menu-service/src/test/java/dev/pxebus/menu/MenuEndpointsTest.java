@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Named.named;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.pxebus.catalog.spec.GroupSpec;
 import dev.pxebus.events.Envelope;
 import dev.pxebus.events.EventCodec;
@@ -32,6 +31,7 @@ import dev.pxebus.runtime.Settings;
 import dev.pxebus.testing.Await;
 import dev.pxebus.testing.KafkaBrokerExtension;
 import dev.pxebus.testing.KafkaEndpoint;
+import dev.pxebus.testing.LogCapture;
 import dev.pxebus.testing.TestConsumer;
 import java.io.IOException;
 import java.net.URI;
@@ -63,7 +63,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * menu-service's endpoints over HTTP against a real broker, beyond {@link MenuAppTest}: a broken operator template
@@ -137,7 +136,7 @@ class MenuEndpointsTest {
 
     Http.Response failed;
     List<ILoggingEvent> logged;
-    try (LogCapture log = new LogCapture(MenuRoutes.class)) {
+    try (LogCapture log = LogCapture.of(MenuRoutes.class)) {
       failed = get(byName(broken.format(), mac));
       logged = log.events().stream().filter(e -> e.getLevel() == Level.ERROR).toList();
     }
@@ -597,29 +596,5 @@ class MenuEndpointsTest {
 
   private static List<String> messages(List<ILoggingEvent> events) {
     return events.stream().map(ILoggingEvent::getFormattedMessage).toList();
-  }
-
-  /** What one logger logs while open (Logback's {@link ListAppender}, read under its lock). */
-  private static final class LogCapture implements AutoCloseable {
-    private final ch.qos.logback.classic.Logger logger;
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-    LogCapture(Class<?> type) {
-      logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(type);
-      appender.start();
-      logger.addAppender(appender);
-    }
-
-    List<ILoggingEvent> events() {
-      synchronized (appender) {
-        return List.copyOf(appender.list);
-      }
-    }
-
-    @Override
-    public void close() {
-      logger.detachAppender(appender);
-      appender.stop();
-    }
   }
 }

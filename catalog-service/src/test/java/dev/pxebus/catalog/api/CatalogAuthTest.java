@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pxebus.catalog.CatalogApp;
-import dev.pxebus.catalog.LogCapture;
 import dev.pxebus.testing.KafkaBrokerExtension;
 import dev.pxebus.testing.KafkaEndpoint;
+import dev.pxebus.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pxebus.catalog.LogCapture;
 import dev.pxebus.catalog.api.BearerAuth;
 import dev.pxebus.catalog.api.CatalogApi;
 import dev.pxebus.catalog.api.MachineView;
@@ -23,6 +22,7 @@ import dev.pxebus.runtime.kafka.EventSubscriber;
 import dev.pxebus.testing.Await;
 import dev.pxebus.testing.KafkaBrokerExtension;
 import dev.pxebus.testing.KafkaEndpoint;
+import dev.pxebus.testing.LogCapture;
 import dev.pxebus.testing.TestConsumer;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

@@ -121,6 +121,7 @@ public final class EventSubscriber<T extends PxebusEvent> implements AutoCloseab
   private final String bootstrapServers;
   private final Duration pollTimeout;
   private final Duration closeTimeout;
+  private final Duration topicMissingWarning;
   private final Properties consumerProps;
   private final Executor executor;
   private final Handler<T> handler;
@@ -137,6 +138,9 @@ public final class EventSubscriber<T extends PxebusEvent> implements AutoCloseab
   private volatile Map<Integer, Long> endsAtStart = Map.of();
   private Collection<TopicPartition> firstAssignment;
   private boolean caughtUpSignalled;
+  /** When the view first found its topic missing (nanoTime), 0 while it is not missing. */
+  private long missingSince;
+  private boolean missingWarned;
 
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
@@ -157,6 +161,7 @@ public final class EventSubscriber<T extends PxebusEvent> implements AutoCloseab
     this.bootstrapServers = options.bootstrapServers();
     this.pollTimeout = options.pollTimeout();
     this.closeTimeout = options.closeTimeout();
+    this.topicMissingWarning = options.topicMissingWarning();
     this.consumerProps = consumerProperties(options);
     this.executor = executor;
     this.handler = handler;
@@ -331,8 +336,12 @@ public final class EventSubscriber<T extends PxebusEvent> implements AutoCloseab
     }
     List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), CALL_TIMEOUT);
     if (infos == null || infos.isEmpty()) {
-      noteProblem("reading " + topic.name(), new IllegalStateException("topic does not exist yet"));
+      topicMissing();
       return false;
+    }
+    if (missingSince != 0) {
+      log.info("subscriber {}: topic {} exists now", clientId, topic.name());
+      missingSince = 0;
     }
     List<TopicPartition> partitions = new ArrayList<>();
     for (PartitionInfo i : infos) {
@@ -510,6 +519,28 @@ public final class EventSubscriber<T extends PxebusEvent> implements AutoCloseab
       executor.execute(() -> caughtUp.complete(null));
     } catch (RejectedExecutionException e) {
       caughtUp.complete(null);
+    }
+  }
+
+  /**
+   * The view's topic is not there. On a new cluster that is expected: topics are created by the first publisher
+   * (dhcp-service, catalog-service, …), which may start after this service; so it is noted once at INFO. Still
+   * missing after {@link SubscriberOptions#topicMissingWarning()} it is a problem worth a WARN (and {@link Stats#lastError}): no
+   * service publishes to it, or this one is pointed at another cluster or topic prefix.
+   */
+  private void topicMissing() {
+    long now = System.nanoTime();
+    if (missingSince == 0) {
+      missingSince = now;
+      log.info("subscriber {}: topic {} does not exist yet; waiting for a publisher to create it", clientId,
+          topic.name());
+    } else if (!missingWarned && now - missingSince >= topicMissingWarning.toNanos()) {
+      missingWarned = true;
+      long waited = (now - missingSince) / 1_000_000_000L;
+      lastError = "reading " + topic.name() + ": topic does not exist after " + waited + " s";
+      log.warn("subscriber {} ({} at {}): topic {} still does not exist after {} s: is a service publishing to it, "
+          + "and is this service on the same Kafka cluster and topic names? Still waiting", clientId, mode,
+          bootstrapServers, topic.name(), waited);
     }
   }
 

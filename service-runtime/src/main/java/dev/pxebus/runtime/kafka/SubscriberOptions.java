@@ -22,12 +22,18 @@ public final class SubscriberOptions {
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
   /** What {@link EventSubscriber#close()} without an argument allows. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * How long a view waits quietly (one INFO line) for its topic to be created by a publisher before it warns: on a
+   * new cluster the publishing service may simply start later.
+   */
+  public static final Duration DEFAULT_TOPIC_MISSING_WARNING = Duration.ofSeconds(60);
 
   private final String bootstrapServers;
   private final String clientId;
   private final String groupId;
   private final Duration pollTimeout;
   private final Duration closeTimeout;
+  private final Duration topicMissingWarning;
   private final Map<String, String> consumerProperties;
 
   private SubscriberOptions(Builder b) {
@@ -36,12 +42,13 @@ public final class SubscriberOptions {
     this.groupId = b.groupId;
     this.pollTimeout = b.pollTimeout;
     this.closeTimeout = b.closeTimeout;
+    this.topicMissingWarning = b.topicMissingWarning;
     this.consumerProperties = Map.copyOf(b.consumerProperties);
   }
 
   /**
    * From JSON with the names of the getters; durations in milliseconds ({@code pollTimeoutMs},
-   * {@code closeTimeoutMs}); {@code consumerProperties} an object of strings.
+   * {@code closeTimeoutMs}, {@code topicMissingWarningMs}); {@code consumerProperties} an object of strings.
    *
    * @throws IllegalArgumentException if a setting is missing or out of range
    */
@@ -54,7 +61,9 @@ public final class SubscriberOptions {
         .clientId(json.getString("clientId", DEFAULT_CLIENT_ID))
         .groupId(json.getString("groupId"))
         .pollTimeout(Duration.ofMillis(json.getLong("pollTimeoutMs", DEFAULT_POLL_TIMEOUT.toMillis())))
-        .closeTimeout(Duration.ofMillis(json.getLong("closeTimeoutMs", DEFAULT_CLOSE_TIMEOUT.toMillis())));
+        .closeTimeout(Duration.ofMillis(json.getLong("closeTimeoutMs", DEFAULT_CLOSE_TIMEOUT.toMillis())))
+        .topicMissingWarning(Duration.ofMillis(
+            json.getLong("topicMissingWarningMs", DEFAULT_TOPIC_MISSING_WARNING.toMillis())));
     json.getJsonObject("consumerProperties", new JsonObject())
         .forEach(e -> b.consumerProperty(e.getKey(), String.valueOf(e.getValue())));
     b.check();
@@ -70,6 +79,7 @@ public final class SubscriberOptions {
         .put("groupId", groupId)
         .put("pollTimeoutMs", pollTimeout.toMillis())
         .put("closeTimeoutMs", closeTimeout.toMillis())
+        .put("topicMissingWarningMs", topicMissingWarning.toMillis())
         .put("consumerProperties", extra);
   }
 
@@ -79,7 +89,7 @@ public final class SubscriberOptions {
 
   public Builder toBuilder() {
     Builder b = builder(bootstrapServers).clientId(clientId).groupId(groupId).pollTimeout(pollTimeout)
-        .closeTimeout(closeTimeout);
+        .closeTimeout(closeTimeout).topicMissingWarning(topicMissingWarning);
     consumerProperties.forEach(b::consumerProperty);
     return b;
   }
@@ -105,6 +115,11 @@ public final class SubscriberOptions {
     return closeTimeout;
   }
 
+  /** How long a view waits for its missing topic before it warns (see {@link #DEFAULT_TOPIC_MISSING_WARNING}). */
+  public Duration topicMissingWarning() {
+    return topicMissingWarning;
+  }
+
   public Map<String, String> consumerProperties() {
     return consumerProperties;
   }
@@ -120,6 +135,7 @@ public final class SubscriberOptions {
     private String groupId;
     private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+    private Duration topicMissingWarning = DEFAULT_TOPIC_MISSING_WARNING;
     private final Map<String, String> consumerProperties = new LinkedHashMap<>();
 
     private Builder(String bootstrapServers) {
@@ -145,6 +161,11 @@ public final class SubscriberOptions {
 
     public Builder closeTimeout(Duration closeTimeout) {
       this.closeTimeout = Objects.requireNonNull(closeTimeout, "closeTimeout");
+      return this;
+    }
+
+    public Builder topicMissingWarning(Duration topicMissingWarning) {
+      this.topicMissingWarning = Objects.requireNonNull(topicMissingWarning, "topicMissingWarning");
       return this;
     }
 
@@ -179,6 +200,10 @@ public final class SubscriberOptions {
       }
       if (closeTimeout.isNegative()) {
         throw new IllegalArgumentException("subscriber: closeTimeout must not be negative: " + closeTimeout);
+      }
+      if (topicMissingWarning.isNegative()) {
+        throw new IllegalArgumentException(
+            "subscriber: topicMissingWarning must not be negative: " + topicMissingWarning);
       }
     }
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import dev.pxebus.events.Cleanup;
 import dev.pxebus.events.Envelope;
 import dev.pxebus.events.EventCodec;
@@ -17,6 +18,7 @@ import dev.pxebus.events.catalog.HostEvent;
 import dev.pxebus.testing.Await;
 import dev.pxebus.testing.KafkaBrokerExtension;
 import dev.pxebus.testing.KafkaEndpoint;
+import dev.pxebus.testing.LogCapture;
 import dev.pxebus.testing.TestTopics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
@@ -29,6 +31,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -160,6 +165,67 @@ class EventSubscriberTest {
     EventSubscriber<HostEvent> s = subscribe(topic,
         SubscriberOptions.builder(kafka.bootstrapServers()).clientId("subscriber-empty").build(), new ArrayList<>());
     s.caughtUp().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /**
+   * On a new cluster a view may start before the service that publishes to its topic has created it: it says so
+   * once at INFO, not as a problem, and reads the topic once it exists.
+   */
+  @Test
+  void viewWaitsQuietlyForItsTopicAndReadsItOnceCreated(KafkaEndpoint kafka) throws Exception {
+    String name = TestTopics.unique("subscriber-later");
+    Topic<HostEvent> topic = new Topic<>(name, KeyKind.MAC, HostEvent.class, Cleanup.COMPACT, 1, "test", "later");
+    List<Seen> seen = new CopyOnWriteArrayList<>();
+    String mac = randomMacs(1).get(0);
+    try (LogCapture log = LogCapture.of(EventSubscriber.class)) {
+      EventSubscriber<HostEvent> s = subscribe(topic,
+          SubscriberOptions.builder(kafka.bootstrapServers()).clientId("subscriber-later").build(), seen);
+      String waiting = "subscriber subscriber-later: topic " + name + " does not exist yet; waiting for a publisher";
+      Await.until(DEADLINE, () -> log.occurrences(waiting) == 1, () -> "the INFO line, have " + log.lines());
+
+      createTopic(kafka, name);
+      write(rawProducer(kafka), name, mac, EventCodec.get().encode(host(mac, 3)));
+      Await.until(DEADLINE, () -> seen.size() == 1, () -> "the event written after the topic appeared: " + seen);
+      assertEquals(3L, seen.get(0).envelope().data().revision());
+      s.caughtUp().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+
+      assertEquals(1L, log.occurrences(waiting), () -> String.join("\n", log.lines()));
+      assertEquals(1L, log.occurrences("subscriber subscriber-later: topic " + name + " exists now"), () -> String.join("\n", log.lines()));
+      assertTrue(log.events().stream().noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN)),
+          () -> "nothing above INFO for an expected wait: " + log.lines());
+      assertNull(s.stats().lastError(), () -> "not a problem: " + s.stats());
+    }
+  }
+
+  /** A topic that stays missing is a problem (a misconfigured cluster or prefix): warned once, then still waited for. */
+  @Test
+  void viewWarnsOnceWhenItsTopicStaysMissing(KafkaEndpoint kafka) throws Exception {
+    String name = TestTopics.unique("subscriber-never");
+    Topic<HostEvent> topic = new Topic<>(name, KeyKind.MAC, HostEvent.class, Cleanup.COMPACT, 1, "test", "never");
+    List<Seen> seen = new CopyOnWriteArrayList<>();
+    String mac = randomMacs(1).get(0);
+    try (LogCapture log = LogCapture.of(EventSubscriber.class)) {
+      EventSubscriber<HostEvent> s = subscribe(topic, SubscriberOptions.builder(kafka.bootstrapServers())
+          .clientId("subscriber-never").topicMissingWarning(Duration.ofSeconds(1)).build(), seen);
+      String still = "topic " + name + " still does not exist after ";
+      Await.until(DEADLINE, () -> log.occurrences(still) == 1, () -> "the WARN line, have " + log.lines());
+      String lastError = s.stats().lastError();
+      assertTrue(lastError != null && lastError.startsWith("reading " + name + ": topic does not exist after "),
+          () -> "reported in the stats: " + s.stats());
+
+      // Still waiting: once the topic is there, it reads it, and the warning was not repeated on the way.
+      createTopic(kafka, name);
+      write(rawProducer(kafka), name, mac, EventCodec.get().encode(host(mac, 1)));
+      Await.until(DEADLINE, () -> seen.size() == 1, () -> "the event after the warning: " + seen);
+      assertEquals(1L, log.occurrences(still), () -> String.join("\n", log.lines()));
+      assertEquals(1L, log.events().stream().filter(e -> e.getLevel() == Level.WARN).count(), () -> String.join("\n", log.lines()));
+    }
+  }
+
+  private static void createTopic(KafkaEndpoint kafka, String name) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test

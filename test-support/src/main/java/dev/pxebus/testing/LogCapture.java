@@ -1,4 +1,4 @@
-package dev.pxebus.catalog;
+package dev.pxebus.testing;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
