@@ -138,7 +138,8 @@ public final class EventSubscriber<T extends PxebusEvent> implements AutoCloseab
   private volatile Map<Integer, Long> endsAtStart = Map.of();
   private Collection<TopicPartition> firstAssignment;
   private boolean caughtUpSignalled;
-  /** When the view first found its topic missing (nanoTime), 0 while it is not missing. */
+  /** Whether the view found its topic missing, since when (nanoTime), and whether it warned of it. */
+  private boolean missing;
   private long missingSince;
   private boolean missingWarned;
 
@@ -339,9 +340,9 @@ public final class EventSubscriber<T extends PxebusEvent> implements AutoCloseab
       topicMissing();
       return false;
     }
-    if (missingSince != 0) {
+    if (missing) {
       log.info("subscriber {}: topic {} exists now", clientId, topic.name());
-      missingSince = 0;
+      missing = false;
     }
     List<TopicPartition> partitions = new ArrayList<>();
     for (PartitionInfo i : infos) {
@@ -525,12 +526,13 @@ public final class EventSubscriber<T extends PxebusEvent> implements AutoCloseab
   /**
    * The view's topic is not there. On a new cluster that is expected: topics are created by the first publisher
    * (dhcp-service, catalog-service, …), which may start after this service; so it is noted once at INFO. Still
-   * missing after {@link SubscriberOptions#topicMissingWarning()} it is a problem worth a WARN (and {@link Stats#lastError}): no
-   * service publishes to it, or this one is pointed at another cluster or topic prefix.
+   * missing after {@link SubscriberOptions#topicMissingWarning()} it is a problem worth a WARN (and
+   * {@link Stats#lastError}): no service publishes to it, or this one is pointed at another cluster or topic prefix.
    */
   private void topicMissing() {
     long now = System.nanoTime();
-    if (missingSince == 0) {
+    if (!missing) {
+      missing = true;
       missingSince = now;
       log.info("subscriber {}: topic {} does not exist yet; waiting for a publisher to create it", clientId,
           topic.name());

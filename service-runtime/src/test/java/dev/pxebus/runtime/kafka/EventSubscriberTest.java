@@ -173,37 +173,33 @@ class EventSubscriberTest {
    */
   @Test
   void viewWaitsQuietlyForItsTopicAndReadsItOnceCreated(KafkaEndpoint kafka) throws Exception {
-    String name = TestTopics.unique("subscriber-later");
-    Topic<HostEvent> topic = new Topic<>(name, KeyKind.MAC, HostEvent.class, Cleanup.COMPACT, 1, "test", "later");
+    Topic<HostEvent> topic = notCreatedYet("subscriber-later");
+    String name = topic.name();
     List<Seen> seen = new CopyOnWriteArrayList<>();
-    String mac = randomMacs(1).get(0);
     try (LogCapture log = LogCapture.of(EventSubscriber.class)) {
       EventSubscriber<HostEvent> s = subscribe(topic,
           SubscriberOptions.builder(kafka.bootstrapServers()).clientId("subscriber-later").build(), seen);
       String waiting = "subscriber subscriber-later: topic " + name + " does not exist yet; waiting for a publisher";
       Await.until(DEADLINE, () -> log.occurrences(waiting) == 1, () -> "the INFO line, have " + log.lines());
 
-      createTopic(kafka, name);
-      write(rawProducer(kafka), name, mac, EventCodec.get().encode(host(mac, 3)));
-      Await.until(DEADLINE, () -> seen.size() == 1, () -> "the event written after the topic appeared: " + seen);
-      assertEquals(3L, seen.get(0).envelope().data().revision());
+      createAndWriteOne(kafka, name, seen);
       s.caughtUp().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
 
       assertEquals(1L, log.occurrences(waiting), () -> String.join("\n", log.lines()));
-      assertEquals(1L, log.occurrences("subscriber subscriber-later: topic " + name + " exists now"), () -> String.join("\n", log.lines()));
+      String exists = "subscriber subscriber-later: topic " + name + " exists now";
+      assertEquals(1L, log.occurrences(exists), () -> String.join("\n", log.lines()));
       assertTrue(log.events().stream().noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN)),
           () -> "nothing above INFO for an expected wait: " + log.lines());
       assertNull(s.stats().lastError(), () -> "not a problem: " + s.stats());
     }
   }
 
-  /** A topic that stays missing is a problem (a misconfigured cluster or prefix): warned once, then still waited for. */
+  /** A topic that stays missing is a problem (a misconfigured cluster or prefix): warned once, still waited for. */
   @Test
   void viewWarnsOnceWhenItsTopicStaysMissing(KafkaEndpoint kafka) throws Exception {
-    String name = TestTopics.unique("subscriber-never");
-    Topic<HostEvent> topic = new Topic<>(name, KeyKind.MAC, HostEvent.class, Cleanup.COMPACT, 1, "test", "never");
+    Topic<HostEvent> topic = notCreatedYet("subscriber-never");
+    String name = topic.name();
     List<Seen> seen = new CopyOnWriteArrayList<>();
-    String mac = randomMacs(1).get(0);
     try (LogCapture log = LogCapture.of(EventSubscriber.class)) {
       EventSubscriber<HostEvent> s = subscribe(topic, SubscriberOptions.builder(kafka.bootstrapServers())
           .clientId("subscriber-never").topicMissingWarning(Duration.ofSeconds(1)).build(), seen);
@@ -214,18 +210,28 @@ class EventSubscriberTest {
           () -> "reported in the stats: " + s.stats());
 
       // Still waiting: once the topic is there, it reads it, and the warning was not repeated on the way.
-      createTopic(kafka, name);
-      write(rawProducer(kafka), name, mac, EventCodec.get().encode(host(mac, 1)));
-      Await.until(DEADLINE, () -> seen.size() == 1, () -> "the event after the warning: " + seen);
+      createAndWriteOne(kafka, name, seen);
       assertEquals(1L, log.occurrences(still), () -> String.join("\n", log.lines()));
-      assertEquals(1L, log.events().stream().filter(e -> e.getLevel() == Level.WARN).count(), () -> String.join("\n", log.lines()));
+      long warnings = log.events().stream().filter(e -> e.getLevel() == Level.WARN).count();
+      assertEquals(1L, warnings, () -> String.join("\n", log.lines()));
     }
   }
 
-  private static void createTopic(KafkaEndpoint kafka, String name) throws Exception {
+  /** A hosts-like topic with a fresh name that nobody has created. */
+  private static Topic<HostEvent> notCreatedYet(String prefix) {
+    return new Topic<>(TestTopics.unique(prefix), KeyKind.MAC, HostEvent.class, Cleanup.COMPACT, 1, "test", prefix);
+  }
+
+  /** Creates topic {@code name}, writes one host event to it and waits until the subscriber's handler saw it. */
+  private void createAndWriteOne(KafkaEndpoint kafka, String name, List<Seen> seen) throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
+    String mac = randomMacs(1).get(0);
+    write(rawProducer(kafka), name, mac, EventCodec.get().encode(host(mac, 3)));
+    Await.until(DEADLINE, () -> seen.size() == 1, () -> "the event written once the topic existed: " + seen);
+    assertEquals(mac, seen.get(0).key());
+    assertEquals(3L, seen.get(0).envelope().data().revision());
   }
 
   @Test
