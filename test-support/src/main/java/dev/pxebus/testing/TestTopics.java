@@ -56,7 +56,14 @@ public final class TestTopics {
    * @param configs topic configs, e.g. {@code cleanup.policy=compact}
    */
   public static String create(KafkaEndpoint kafka, String prefix, int partitions, Map<String, String> configs) {
-    String name = unique(prefix);
+    return createNamed(kafka, unique(prefix), partitions, configs);
+  }
+
+  /**
+   * Creates topic {@code name} as given (e.g. one from {@link #unique} that a test first used while it did not exist)
+   * and returns the name once the broker has created it.
+   */
+  public static String createNamed(KafkaEndpoint kafka, String name, int partitions, Map<String, String> configs) {
     NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(configs);
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       admin.createTopics(List.of(topic)).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);

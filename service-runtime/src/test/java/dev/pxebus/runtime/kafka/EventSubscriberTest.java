@@ -31,9 +31,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -224,9 +221,7 @@ class EventSubscriberTest {
 
   /** Creates topic {@code name}, writes one host event to it and waits until the subscriber's handler saw it. */
   private void createAndWriteOne(KafkaEndpoint kafka, String name, List<Seen> seen) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-    }
+    TestTopics.createNamed(kafka, name, 1, Map.of());
     String mac = randomMacs(1).get(0);
     write(rawProducer(kafka), name, mac, EventCodec.get().encode(host(mac, 3)));
     Await.until(DEADLINE, () -> seen.size() == 1, () -> "the event written once the topic existed: " + seen);
