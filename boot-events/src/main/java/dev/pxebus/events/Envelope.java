@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A payload in its CloudEvents 1.0 envelope.
@@ -27,6 +28,9 @@ public record Envelope<T extends PxebusEvent>(
   /** Version of the payload contract written by this code. Bumped only for an incompatible change. */
   public static final int SCHEMA_VERSION = 1;
 
+  /** The last source that parsed as a URI reference (a benign race: at worst one is parsed twice). */
+  private static volatile String lastValidSource;
+
   public Envelope {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(source, "source");
@@ -38,10 +42,14 @@ public record Envelope<T extends PxebusEvent>(
     // bad envelope fails where it is built, not later inside encode().
     if (id.isBlank()) throw new IllegalArgumentException("id is blank");
     if (source.isEmpty()) throw new IllegalArgumentException("source is empty");
-    try {
-      URI.create(source);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("source is not a URI reference: '" + source + "'", e);
+    // A process writes one source on every event: parse it once (a DHCP server builds five envelopes an exchange).
+    if (!source.equals(lastValidSource)) {
+      try {
+        URI.create(source);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("source is not a URI reference: '" + source + "'", e);
+      }
+      lastValidSource = source;
     }
     if (schemaVersion < 1) throw new IllegalArgumentException("schema version must be >= 1: " + schemaVersion);
     if (type.recordClass() != data.getClass()) {
@@ -60,13 +68,13 @@ public record Envelope<T extends PxebusEvent>(
 
   /** A new envelope for a catalog, lease or replica event, now. */
   public static <T extends PxebusEvent> Envelope<T> of(String source, T data) {
-    return new Envelope<>(UUID.randomUUID().toString(), source, EventType.of(data), now(), data.key(), null,
+    return new Envelope<>(newId(), source, EventType.of(data), now(), data.key(), null,
         SCHEMA_VERSION, data);
   }
 
   /** A new envelope for a boot step, now, within the given boot attempt. */
   public static <T extends BootStepEvent> Envelope<T> of(String source, T data, String bootAttemptId) {
-    return new Envelope<>(UUID.randomUUID().toString(), source, EventType.of(data), now(), data.key(), bootAttemptId,
+    return new Envelope<>(newId(), source, EventType.of(data), now(), data.key(), bootAttemptId,
         SCHEMA_VERSION, data);
   }
 
@@ -79,6 +87,18 @@ public record Envelope<T extends PxebusEvent>(
   /** The Kafka record key. */
   public String key() {
     return subject;
+  }
+
+  /**
+   * A new event id: a random (version 4) UUID. CloudEvents asks ids to be unique per source, not unguessable, so the
+   * 122 random bits come from {@link ThreadLocalRandom} rather than {@link UUID#randomUUID()}'s SecureRandom, which
+   * locks and hashes on every call (six times per DHCP exchange, on the event loop).
+   */
+  public static String newId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(msb, lsb).toString();
   }
 
   private static Instant now() {

@@ -1,7 +1,7 @@
 package dev.pxebus.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,11 +9,11 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 import io.cloudevents.SpecVersion;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 
 /**
@@ -53,23 +53,34 @@ public final class EventCodec {
     return mapper;
   }
 
+  /**
+   * The structured-mode CloudEvents JSON of an envelope. Written in one pass with a Jackson generator, in the order
+   * and form the CloudEvents SDK's {@code JsonFormat} writes (specversion, id, source, type, datacontenttype,
+   * subject, time, bootattempt, schemaversion, data; the time as {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME} in
+   * UTC), byte for byte: {@code EventCodecSdkParityTest} compares the two. The SDK's builder (URI and time objects,
+   * the payload serialised first and copied in) cost a busy DHCP server more CPU than the rest of an exchange.
+   */
   public byte[] encode(Envelope<?> envelope) {
-    byte[] data;
-    try {
-      data = mapper.writeValueAsBytes(envelope.data());
-    } catch (JsonProcessingException e) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("specversion", SpecVersion.V1.toString());
+      g.writeStringField("id", envelope.id());
+      g.writeStringField("source", envelope.source());
+      g.writeStringField("type", envelope.type().type());
+      g.writeStringField("datacontenttype", CONTENT_TYPE);
+      g.writeStringField("subject", envelope.subject());
+      g.writeStringField("time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+          OffsetDateTime.ofInstant(envelope.time(), ZoneOffset.UTC)));
+      if (envelope.bootAttemptId() != null) g.writeStringField(EXT_BOOT_ATTEMPT, envelope.bootAttemptId());
+      g.writeNumberField(EXT_SCHEMA_VERSION, envelope.schemaVersion());
+      g.writeFieldName("data");
+      mapper.writeValue(g, envelope.data());
+      g.writeEndObject();
+    } catch (IOException e) {
       throw new IllegalStateException("cannot serialise " + envelope.type().type() + ": " + e.getMessage(), e);
     }
-    CloudEventBuilder b = CloudEventBuilder.v1()
-        .withId(envelope.id())
-        .withSource(URI.create(envelope.source()))
-        .withType(envelope.type().type())
-        .withTime(OffsetDateTime.ofInstant(envelope.time(), ZoneOffset.UTC))
-        .withSubject(envelope.subject())
-        .withExtension(EXT_SCHEMA_VERSION, envelope.schemaVersion())
-        .withData(CONTENT_TYPE, data);
-    if (envelope.bootAttemptId() != null) b.withExtension(EXT_BOOT_ATTEMPT, envelope.bootAttemptId());
-    return format.serialize(b.build());
+    return out.toByteArray();
   }
 
   /** Decodes any pxebus event. */

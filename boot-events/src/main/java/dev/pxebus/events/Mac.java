@@ -25,6 +25,7 @@ public final class Mac {
   /** @throws IllegalArgumentException naming the input when it is not a 48-bit MAC address */
   public static String canonical(String mac) {
     if (mac == null) throw new IllegalArgumentException("MAC address is missing");
+    if (isCanonical(mac)) return mac; // the common case (every event built from a chaddr): no regex, no copy
     String s = mac.trim().toLowerCase(Locale.ROOT);
     if (!SPELLINGS.matcher(s).matches()) {
       String hint = PXELINUX.matcher(s).matches() ? "; drop pxelinux's 01- hardware-type prefix" : "";
@@ -38,6 +39,16 @@ public final class Mac {
       b.append(hex, i, i + 2);
     }
     return b.toString();
+  }
+
+  private static boolean isCanonical(String s) {
+    if (s.length() != 17) return false;
+    for (int i = 0; i < 17; i++) {
+      char c = s.charAt(i);
+      boolean ok = i % 3 == 2 ? c == ':' : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      if (!ok) return false;
+    }
+    return true;
   }
 
   /** Canonical form of a 6-byte hardware address (a DHCP chaddr). */

@@ -150,4 +150,27 @@ class EnvelopeTest {
         null, 0);
     assertEquals(BootStage.MENU_RENDERED, m.stage());
   }
+
+  @Test
+  void newIdsAreDistinctVersionFourUuids() {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      String id = Envelope.newId();
+      java.util.UUID u = java.util.UUID.fromString(id);
+      assertEquals(4, u.version(), id);
+      assertEquals(2, u.variant(), id);
+      assertEquals(u.toString(), id);
+      assertTrue(seen.add(id), "repeated id " + id);
+    }
+  }
+
+  @Test
+  void aSourceThatIsNoUriIsRefusedAlsoAfterAValidOne() {
+    HostEvent host = (HostEvent) EventExamples.of(dev.pxebus.events.EventType.HOST).data();
+    Envelope.of(EventExamples.CATALOG_SOURCE, host);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Envelope.of("dhcp service on lab 1", host));
+    assertTrue(e.getMessage().contains("not a URI reference"), e.getMessage());
+    Envelope.of(EventExamples.CATALOG_SOURCE, host);
+  }
 }

@@ -36,7 +36,15 @@ class DhcpConfigTest {
         () -> assertEquals(Optional.empty(), c.pool()),
         () -> assertEquals(Duration.ofSeconds(15), c.replicaStaleAfter()),
         () -> assertEquals(DhcpConfig.DEFAULT_ADMIN_PORT, c.common().adminPort()),
-        () -> assertEquals("dhcp-service", c.common().service()));
+        () -> assertEquals("dhcp-service", c.common().service()),
+        () -> assertEquals(Duration.ofMillis(50), c.common().eventLinger(), "its events gather for 50 ms"));
+  }
+
+  @Test
+  void eventLingerIsConfigurableUpToOneSecond() {
+    assertEquals(Duration.ofMillis(5), config(Map.of("events.linger", "5ms")).common().eventLinger());
+    ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("events.linger", "2s")));
+    assertTrue(e.getMessage().contains("events.linger"), e.getMessage());
   }
 
   /** A configuration that is accepted, and what it becomes. */

@@ -84,6 +84,7 @@ public final class ServiceHost {
         .source(config.eventSource())
         .bufferCapacity(config.eventBufferCapacity())
         .replicationFactor(config.kafkaReplicationFactor())
+        .producerProperty("linger.ms", Long.toString(config.eventLinger().toMillis()))
         .build(), registry);
     this.kafka = KafkaReachability.start(config.kafkaBootstrap(), config.service() + "-" + config.instanceId());
     this.admin = new AdminServer(vertx, config.service(), config.instanceId(), registry)

@@ -142,6 +142,15 @@ public final class Settings {
     return d;
   }
 
+  /** {@link #duration(String)}, and at most {@code max}. */
+  public Duration duration(String name, Duration max) {
+    Duration d = duration(name);
+    if (d.compareTo(max) > 0) {
+      throw bad(name, string(name).trim(), "a duration from 1ms to " + max.toMillis() + "ms");
+    }
+    return d;
+  }
+
   /** The duration, or null when the unit is not one of ms, s, m, h. */
   private static Duration parseDuration(String v) {
     if (v.startsWith("P") || v.startsWith("p")) return Duration.parse(v);

@@ -157,6 +157,7 @@ class SettingsTest {
   @MethodSource("goodDurations")
   void durationsParse(String text, Duration expected) {
     assertEquals(expected, Settings.of(KEYS, Map.of(WAIT, text)).duration(WAIT));
+    assertEquals(expected, Settings.of(KEYS, Map.of(WAIT, text)).duration(WAIT, expected), "the maximum itself is allowed");
   }
 
   @ParameterizedTest(name = "{0} = {1}")
@@ -205,6 +206,8 @@ class SettingsTest {
         bad("duration negative ISO", WAIT, "PT-5S", s -> s.duration(WAIT), "at least 1ms"),
         bad("duration under a millisecond", WAIT, "PT0.0001S", s -> s.duration(WAIT), "at least 1ms"),
         bad("duration overflowing", WAIT, "9223372036854775807h", s -> s.duration(WAIT), "500ms"),
+        bad("duration above its maximum", WAIT, "1001ms", s -> s.duration(WAIT, Duration.ofSeconds(1)),
+            "from 1ms to 1000ms"),
         bad("enum unknown", COLOUR, "blue", s -> s.enumValue(COLOUR, Colour.class), "[red, green]"));
   }
 

@@ -33,7 +33,11 @@ import org.slf4j.LoggerFactory;
  * everything queued, writes it with one {@link FileChannel#write}, makes it durable with one {@link
  * FileChannel#force}, and then completes the futures of all those records; what arrives during the fsync goes into
  * the next batch. With {@link Options#maxBatchDelay()} zero (the default) an append to an idle journal is written at
- * once; a positive delay lets the writer wait that long after the first append of a batch for more.
+ * once; a positive delay lets the writer wait that long after the first append of a batch for more. Under load
+ * (the last batch held more than one append: appends arrive faster than an fsync takes) the writer waits {@link
+ * Options#busyBatchDelay()} for more before it writes, so that one fsync covers more ACKs: a lone client is answered
+ * as fast as before, and a busy server pays for a fraction of the fsyncs (each costs the disk a flush and this
+ * machine's virtual disk a notification) at the price of up to that delay on each ACK.
  *
  * <p><b>Compaction.</b> When the current log segment holds more than {@link Options#compactAfterRecords()} records,
  * the writer starts a new segment and a second thread, {@code lease-journal-compactor}, writes the latest record of
@@ -60,10 +64,19 @@ public final class LeaseJournal implements AutoCloseable {
    *
    * @param compactAfterRecords a log segment holding more records than this is compacted into a snapshot
    * @param maxBatchDelay how long the writer may wait after the first append of a batch for more; zero: not at all
+   * @param busyBatchDelay how long it waits for more when the previous batch held more than one append (and
+   *     {@code maxBatchDelay} is zero); zero: never
    */
-  public record Options(int compactAfterRecords, Duration maxBatchDelay) {
+  public record Options(int compactAfterRecords, Duration maxBatchDelay, Duration busyBatchDelay) {
     public static final int DEFAULT_COMPACT_AFTER_RECORDS = 10_000;
     public static final Duration DEFAULT_MAX_BATCH_DELAY = Duration.ZERO;
+    /** 1 ms: about two fsyncs' time on this machine's disk; bench/dhcp measured the effect (docs/performance.md). */
+    public static final Duration DEFAULT_BUSY_BATCH_DELAY = Duration.ofMillis(1);
+
+    /** Without a busy delay. */
+    public Options(int compactAfterRecords, Duration maxBatchDelay) {
+      this(compactAfterRecords, maxBatchDelay, Duration.ZERO);
+    }
 
     public Options {
       if (compactAfterRecords < 1) {
@@ -73,18 +86,26 @@ public final class LeaseJournal implements AutoCloseable {
       if (maxBatchDelay.isNegative()) {
         throw new IllegalArgumentException("maxBatchDelay must not be negative, is " + maxBatchDelay);
       }
+      Objects.requireNonNull(busyBatchDelay, "busyBatchDelay");
+      if (busyBatchDelay.isNegative()) {
+        throw new IllegalArgumentException("busyBatchDelay must not be negative, is " + busyBatchDelay);
+      }
     }
 
     public static Options defaults() {
-      return new Options(DEFAULT_COMPACT_AFTER_RECORDS, DEFAULT_MAX_BATCH_DELAY);
+      return new Options(DEFAULT_COMPACT_AFTER_RECORDS, DEFAULT_MAX_BATCH_DELAY, DEFAULT_BUSY_BATCH_DELAY);
     }
 
     public Options withCompactAfterRecords(int records) {
-      return new Options(records, maxBatchDelay);
+      return new Options(records, maxBatchDelay, busyBatchDelay);
     }
 
     public Options withMaxBatchDelay(Duration delay) {
-      return new Options(compactAfterRecords, delay);
+      return new Options(compactAfterRecords, delay, busyBatchDelay);
+    }
+
+    public Options withBusyBatchDelay(Duration delay) {
+      return new Options(compactAfterRecords, maxBatchDelay, delay);
     }
   }
 
@@ -125,6 +146,8 @@ public final class LeaseJournal implements AutoCloseable {
   /** Length of the segment up to its last durable record. */
   private long durableLength;
   private long recordsInSegment;
+  /** Appends in the batch last taken: more than one means the journal is busy. */
+  private int lastBatchAppends;
   private ByteBuffer batchBuffer = ByteBuffer.allocate(64 * 1024);
 
   private LeaseJournal(Path dir, Options options, JournalHooks hooks, FileChannel lockChannel, FileLock lock,
@@ -341,6 +364,9 @@ public final class LeaseJournal implements AutoCloseable {
     }
     batch.add(first);
     long delay = options.maxBatchDelay().toNanos();
+    if (delay == 0 && lastBatchAppends > 1) {
+      delay = options.busyBatchDelay().toNanos();
+    }
     if (delay > 0) {
       long deadline = System.nanoTime() + delay;
       for (long left = delay; left > 0 && batch.size() < MAX_BATCH_APPENDS; left = deadline - System.nanoTime()) {
@@ -360,6 +386,7 @@ public final class LeaseJournal implements AutoCloseable {
       }
     }
     queue.drainTo(batch, MAX_BATCH_APPENDS - batch.size());
+    lastBatchAppends = batch.size();
     // CLOSE is queued last of all, so it can only be the last element taken.
     if (batch.get(batch.size() - 1) == CLOSE) {
       batch.remove(batch.size() - 1);

@@ -18,6 +18,7 @@ import dev.pxebus.dhcp.pxe.PxeClassifier;
 import dev.pxebus.dhcp.pxe.PxeClient;
 import dev.pxebus.dhcp.pxe.PxeReplies;
 import dev.pxebus.dhcp.steer.BootTarget;
+import dev.pxebus.events.Envelope;
 import dev.pxebus.events.boot.BootStage;
 import dev.pxebus.events.boot.DhcpStepEvent;
 import dev.pxebus.events.lease.LeaseEvent;
@@ -390,7 +391,7 @@ public final class DhcpServerVerticle extends VerticleBase {
     boolean fresh = a == null || (req.messageType() == MessageType.DISCOVER && a.xid() != req.xid()
         && !sameBootChain(a, req));
     if (fresh) {
-      a = new Attempt(UUID.randomUUID().toString(), req.xid());
+      a = new Attempt(Envelope.newId(), req.xid());
       attempts.put(mac, a);
     } else if (a.xid() != req.xid()) {
       attempts.put(mac, new Attempt(a.id(), req.xid()));

@@ -116,4 +116,58 @@ class LeaseJournalGroupCommitTest {
       assertEquals(1, j.fsyncs());
     }
   }
+
+  @Test
+  void anIdleJournalWritesAtOnceDespiteABusyDelay() throws Exception {
+    // A 30 s busy delay must not touch a lone client: each of these appends is the only one in its batch.
+    try (LeaseJournal j = LeaseJournal.open(dir, Options.defaults().withBusyBatchDelay(Duration.ofSeconds(30)))) {
+      j.append(lease("a", 1)).get(10, TimeUnit.SECONDS);
+      j.append(lease("b", 2)).get(10, TimeUnit.SECONDS);
+      assertEquals(2, j.fsyncs());
+    }
+  }
+
+  @Test
+  void aBusyJournalWaitsForMoreBeforeItsNextFsync() throws Exception {
+    ControlledChannel.Controls controls = new ControlledChannel.Controls();
+    List<LeaseRecord> written = new ArrayList<>();
+    try (LeaseJournal j = LeaseJournal.open(dir, Options.defaults().withBusyBatchDelay(Duration.ofSeconds(2)),
+        controls.hooks())) {
+      controls.forceEntered = new CountDownLatch(1);
+      controls.release = new CountDownLatch(1);
+      written.add(lease("first", 0));
+      CompletableFuture<Void> first = j.append(written.get(0));
+      assertTrue(controls.forceEntered.await(DEADLINE_SECONDS, TimeUnit.SECONDS), "the writer reached its fsync");
+      List<CompletableFuture<Void>> queued = new ArrayList<>();
+      for (int i = 1; i <= 5; i++) {
+        written.add(lease("c" + i, i));
+        queued.add(j.append(written.get(i)));
+      }
+      controls.release.countDown();
+      await(first);
+      await(CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)));
+      assertEquals(2, j.fsyncs(), "the five queued during the first fsync went together: the journal is busy");
+
+      // Busy: the next append waits up to 2 s for company, so one appended right after it shares its fsync.
+      written.add(lease("x", 10));
+      written.add(lease("y", 11));
+      CompletableFuture<Void> x = j.append(written.get(6));
+      CompletableFuture<Void> y = j.append(written.get(7));
+      await(CompletableFuture.allOf(x, y));
+      assertEquals(3, j.fsyncs(), "x and y in one fsync");
+
+      // That batch held two: still busy. A batch of one ends it, and the next lone append is written at once.
+      written.add(lease("z", 12));
+      j.append(written.get(8)).get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+      long beforeLone = System.nanoTime();
+      written.add(lease("w", 13));
+      j.append(written.get(9)).get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+      assertTrue(System.nanoTime() - beforeLone < TimeUnit.MILLISECONDS.toNanos(1000),
+          "after a batch of one the journal is idle again and does not wait its 2 s");
+      assertEquals(5, j.fsyncs());
+    }
+    try (LeaseJournal j = LeaseJournal.open(dir, Options.defaults())) {
+      assertEquals(latest(written), j.recovered());
+    }
+  }
 }

@@ -805,6 +805,9 @@ public final class EventPublisher implements AutoCloseable {
   private static Properties producerProperties(PublisherOptions o) {
     Properties p = ClientProps.base(o.bootstrapServers(), o.clientId());
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    // Room for what gathers during a longer linger (dhcp-service: 50 ms, thousands of events a second over six
+    // partitions) instead of a 16 KiB batch that is full, and sent, after a few milliseconds.
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
     ClientProps.putAll(p, o.producerProperties());
