@@ -13,8 +13,8 @@ import io.cloudevents.jackson.JsonFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 /**
  * Events on the wire: a CloudEvents 1.0 JSON document (structured mode) whose {@code data} is the

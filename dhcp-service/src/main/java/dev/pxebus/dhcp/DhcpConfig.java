@@ -41,7 +41,7 @@ public record DhcpConfig(
    * rather than Kafka's 5 halved the producer's and the broker's CPU at 3000 exchanges a second (bench/dhcp,
    * docs/performance.md).
    */
-  public static final java.time.Duration DEFAULT_EVENT_LINGER = java.time.Duration.ofMillis(50);
+  public static final Duration DEFAULT_EVENT_LINGER = Duration.ofMillis(50);
   public static final String MODE = "dhcp.mode";
   public static final String INTERFACE = "dhcp.interface";
   public static final String POOL = "dhcp.pool";

@@ -81,11 +81,7 @@ class LeaseJournalGroupCommitTest {
     ControlledChannel.Controls controls = new ControlledChannel.Controls();
     List<LeaseRecord> written = new ArrayList<>();
     try (LeaseJournal j = LeaseJournal.open(dir, Options.defaults(), controls.hooks())) {
-      controls.forceEntered = new CountDownLatch(1);
-      controls.release = new CountDownLatch(1);
-      written.add(lease("first", 0));
-      CompletableFuture<Void> first = j.append(written.get(0));
-      assertTrue(controls.forceEntered.await(DEADLINE_SECONDS, TimeUnit.SECONDS), "the writer reached its fsync");
+      CompletableFuture<Void> first = appendHeldInItsFsync(j, controls, written);
 
       List<CompletableFuture<Void>> queued = new ArrayList<>();
       for (int i = 1; i < 1000; i++) {
@@ -133,11 +129,7 @@ class LeaseJournalGroupCommitTest {
     List<LeaseRecord> written = new ArrayList<>();
     try (LeaseJournal j = LeaseJournal.open(dir, Options.defaults().withBusyBatchDelay(Duration.ofSeconds(2)),
         controls.hooks())) {
-      controls.forceEntered = new CountDownLatch(1);
-      controls.release = new CountDownLatch(1);
-      written.add(lease("first", 0));
-      CompletableFuture<Void> first = j.append(written.get(0));
-      assertTrue(controls.forceEntered.await(DEADLINE_SECONDS, TimeUnit.SECONDS), "the writer reached its fsync");
+      CompletableFuture<Void> first = appendHeldInItsFsync(j, controls, written);
       List<CompletableFuture<Void>> queued = new ArrayList<>();
       for (int i = 1; i <= 5; i++) {
         written.add(lease("c" + i, i));
@@ -169,5 +161,16 @@ class LeaseJournalGroupCommitTest {
     try (LeaseJournal j = LeaseJournal.open(dir, Options.defaults())) {
       assertEquals(latest(written), j.recovered());
     }
+  }
+
+  /** Appends a first record and holds the writer inside its fsync until {@code controls.release} is counted down. */
+  private static CompletableFuture<Void> appendHeldInItsFsync(LeaseJournal j, ControlledChannel.Controls controls,
+      List<LeaseRecord> written) throws InterruptedException {
+    controls.forceEntered = new CountDownLatch(1);
+    controls.release = new CountDownLatch(1);
+    written.add(lease("first", 0));
+    CompletableFuture<Void> first = j.append(written.get(0));
+    assertTrue(controls.forceEntered.await(DEADLINE_SECONDS, TimeUnit.SECONDS), "the writer reached its fsync");
+    return first;
   }
 }
