@@ -52,9 +52,12 @@ class EventCodecSdkParityTest {
   }
 
   static Stream<Instant> times() {
-    // Whole seconds, a fraction with trailing zeros, micro- and nanoseconds, and a leap-year date before 2000.
+    // Whole seconds, a fraction with trailing zeros, micro- and nanoseconds, a leap-year date before 2000, midnight,
+    // the years with the fewest and most digits written by hand, and years beyond them (the formatter's).
     return Stream.of("2025-05-06T08:15:30Z", "2025-05-06T08:15:30.480Z", "2025-05-06T08:15:30.000001Z",
-        "2025-05-06T08:15:30.123456789Z", "1996-02-29T23:59:59.9Z").map(Instant::parse);
+        "2025-05-06T08:15:30.123456789Z", "1996-02-29T23:59:59.9Z", "2030-01-01T00:00:00.000000001Z",
+        "0000-01-01T00:00:00Z", "0999-12-31T23:59:59.1Z", "9999-12-31T23:59:59.999999999Z",
+        "+10000-01-01T00:00:00Z", "-0001-06-15T12:00:00.5Z", "1970-01-01T00:00:00Z").map(Instant::parse);
   }
 
   @ParameterizedTest(name = "{0}")
