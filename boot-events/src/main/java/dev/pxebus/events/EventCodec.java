@@ -116,8 +116,9 @@ public final class EventCodec {
 
   /** Appends {@code value} zero-padded to {@code width} digits (value has at most that many). */
   private static StringBuilder digits(StringBuilder b, int value, int width) {
-    for (int p = width - 1, div = (int) Math.pow(10, p); p >= 0; p--, div /= 10) {
-      b.append((char) ('0' + (value / div) % 10));
+    int at = b.length();
+    for (int i = 0; i < width; i++, value /= 10) {
+      b.insert(at, (char) ('0' + value % 10));
     }
     return b;
   }

@@ -269,7 +269,7 @@ public final class TftpApp implements RunningService {
       if (!done.compareAndSet(false, true)) return true;
       waiting.remove(this);
       BootStepEvent e = make.apply(mac.orElse(UNKNOWN_MAC));
-      host.publisher().publish(new Envelope<>(java.util.UUID.randomUUID().toString(), host.config().eventSource(),
+      host.publisher().publish(new Envelope<>(Envelope.newId(), host.config().eventSource(),
           EventType.of(e), at, e.key(), UNKNOWN_ATTEMPT, Envelope.SCHEMA_VERSION, e));
       return true;
     }
