@@ -242,7 +242,11 @@ final class JournalFormat {
       return offset;
     }
 
-    /** The file's header is missing or all zeros: the file was created and the crash came before its first write. */
+    /**
+     * Nothing was ever written from the offset on: at offset 0, the header is missing or all zeros (the file was
+     * created and the crash came before its first write); further on, only zeros follow (space a log segment grew
+     * ahead of its records).
+     */
     boolean nothingWritten() {
       return nothingWritten;
     }
@@ -325,6 +329,9 @@ final class JournalFormat {
       if (n == 0) {
         return null;
       }
+      if (allZero(prefix, n) && restIsZero()) {
+        throw new Torn(offset, "unwritten space (zeros) from here to the end, " + (size - offset) + " bytes", true);
+      }
       if (n < FRAME_PREFIX_BYTES) {
         throw new Torn(offset, "incomplete record prefix (" + n + " of " + FRAME_PREFIX_BYTES + " bytes)", false);
       }
@@ -356,9 +363,26 @@ final class JournalFormat {
       return e;
     }
 
+    /** Reads the rest of the file: true if it is all zeros. */
+    private boolean restIsZero() throws IOException {
+      byte[] chunk = new byte[1 << 16];
+      for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+        for (int i = 0; i < n; i++) {
+          if (chunk[i] != 0) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+
     private static boolean allZero(byte[] bytes) {
-      for (byte x : bytes) {
-        if (x != 0) {
+      return allZero(bytes, bytes.length);
+    }
+
+    private static boolean allZero(byte[] bytes, int length) {
+      for (int i = 0; i < length; i++) {
+        if (bytes[i] != 0) {
           return false;
         }
       }

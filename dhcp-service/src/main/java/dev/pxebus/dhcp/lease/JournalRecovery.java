@@ -99,6 +99,10 @@ final class JournalRecovery {
             path.getFileName(), t.getMessage());
         JournalFiles.resetLog(path, log.getKey());
         length = JournalFormat.HEADER_BYTES;
+      } else if (t.nothingWritten()) {
+        LOG.info("Lease journal {}: {}: {} records, then {}; cutting that off", dir, path.getFileName(), r.records(),
+            t.getMessage());
+        JournalFiles.truncate(path, t.offset());
       } else {
         LOG.warn("Lease journal {}: {}: torn or damaged record at offset {} ({}); truncating the {} bytes from there,"
             + " keeping the {} records before it", dir, path.getFileName(), t.offset(), t.getMessage(),

@@ -23,6 +23,8 @@ final class ControlledChannel extends FileChannel {
   static final class Controls {
     final AtomicInteger failWrites = new AtomicInteger();
     final AtomicInteger failForces = new AtomicInteger();
+    /** Writes at a given position: how the journal grows a segment with zeros ahead of its records. */
+    final AtomicInteger failPositionalWrites = new AtomicInteger();
     final AtomicBoolean failTruncates = new AtomicBoolean();
     /** Counted down when an fsync begins while {@link #release} is armed. */
     volatile CountDownLatch forceEntered;
@@ -138,6 +140,9 @@ final class ControlledChannel extends FileChannel {
 
   @Override
   public int write(ByteBuffer src, long position) throws IOException {
+    if (take(controls.failPositionalWrites)) {
+      throw new IOException("No space left on device (simulated)");
+    }
     return real.write(src, position);
   }
 

@@ -9,9 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pxebus.dhcp.lease.LeaseJournal.Options;
+import dev.pxebus.testing.Await;
+import dev.pxebus.testing.LogCapture;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,14 +36,16 @@ class LeaseJournalFaultTest {
     long lengthBefore;
     try (LeaseJournal j = LeaseJournal.open(dir, Options.defaults(), controls.hooks())) {
       await(j.append(lease("before", 1)));
-      lengthBefore = Files.size(LeaseJournalFixtures.onlyLog(dir));
+      awaitGrownAhead();
+      lengthBefore = LeaseJournalFixtures.recordsEnd(LeaseJournalFixtures.onlyLog(dir));
       controls.failForces.set(1);
       Throwable t = failure(j.appendAll(List.of(lease("lost-1", 2), lease("lost-2", 3))));
       assertAll(
           () -> assertInstanceOf(IOException.class, t),
           () -> assertTrue(t.getMessage().contains("2 records not made durable"), t.getMessage()),
           () -> assertTrue(t.getMessage().contains("Input/output error"), t.getMessage()),
-          () -> assertEquals(lengthBefore, Files.size(LeaseJournalFixtures.onlyLog(dir)), "cut back"));
+          () -> assertEquals(lengthBefore, LeaseJournalFixtures.recordsEnd(LeaseJournalFixtures.onlyLog(dir)),
+              "cut back to the last durable record"));
       await(j.append(lease("after", 4)));
       assertEquals(2, j.recordsWritten());
     }
@@ -66,6 +73,7 @@ class LeaseJournalFaultTest {
   void whenTheSegmentCannotBeCutBackEveryLaterAppendIsRefused() throws Exception {
     try (LeaseJournal j = LeaseJournal.open(dir, Options.defaults(), controls.hooks())) {
       await(j.append(lease("before", 1)));
+      awaitGrownAhead();
       controls.failForces.set(1);
       controls.failTruncates.set(true);
       failure(j.append(lease("lost", 2)));
@@ -79,5 +87,45 @@ class LeaseJournalFaultTest {
       assertEquals(lease("before", 1), j.recovered().get("before"));
       assertTrue(!j.recovered().containsKey("refused"));
     }
+  }
+
+  @Test
+  void whenTheSegmentCannotGrowAheadEachBatchGrowsItAndNothingIsLost() throws Exception {
+    List<LeaseRecord> written = new ArrayList<>();
+    Options small = Options.defaults().withPreallocateBytes(4096);
+    try (LogCapture logs = LogCapture.of(LeaseJournal.class);
+        LeaseJournal j = LeaseJournal.open(dir, small, controls.hooks())) {
+      controls.failPositionalWrites.set(Integer.MAX_VALUE);
+      for (int i = 0; i < 100; i++) {
+        written.add(lease("client-" + i, i));
+        await(j.append(written.get(i)));
+      }
+      Path log = LeaseJournalFixtures.onlyLog(dir);
+      assertAll(
+          () -> assertEquals(LeaseJournalFixtures.recordsEnd(log), Files.size(log), "no zeros ahead"),
+          () -> assertEquals(1, logs.occurrences("ahead of its records; until it can, each batch grows it"),
+              () -> "warned once: " + logs.lines()));
+      controls.failPositionalWrites.set(0);
+      written.add(lease("after", 100));
+      await(j.append(written.get(100)));
+      Await.until(Duration.ofSeconds(LeaseJournalFixtures.DEADLINE_SECONDS),
+          () -> logs.occurrences("grows ahead of its records again") == 1, () -> "recovered: " + logs.lines());
+      assertEquals(100 + 1, j.recordsWritten());
+    }
+    try (LeaseJournal j = LeaseJournal.open(dir, small)) {
+      assertEquals(LeaseJournalFixtures.latest(written), j.recovered());
+    }
+  }
+
+  /** Waits until the segment has grown ahead of its first record, so that growing takes none of a test's faults. */
+  private void awaitGrownAhead() {
+    Path log = LeaseJournalFixtures.onlyLog(dir);
+    Await.until(Duration.ofSeconds(LeaseJournalFixtures.DEADLINE_SECONDS), () -> {
+      try {
+        return Files.size(log) >= Options.DEFAULT_PREALLOCATE_BYTES;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, "the segment grown ahead of its records");
   }
 }

@@ -76,6 +76,16 @@ final class LeaseJournalFixtures {
     }
   }
 
+  /** Where the intact records of a log segment end; zeros grown ahead of them may follow. */
+  static long recordsEnd(Path log) {
+    String name = log.getFileName().toString();
+    try {
+      return JournalFiles.replayLog(log, Long.parseLong(name.substring("log-".length())), r -> {}).validLength();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The single log segment of a journal that has never compacted. */
   static Path onlyLog(Path dir) {
     List<String> logs = fileNames(dir).stream().filter(n -> n.startsWith("log-")).collect(Collectors.toList());

@@ -149,12 +149,16 @@ class LeaseJournalTest {
   @Test
   void optionsAreChecked() {
     assertAll(
-        () -> assertEquals(new Options(10_000, Duration.ZERO, Duration.ofMillis(1)), Options.defaults()),
-        () -> assertEquals(new Options(5, Duration.ofMillis(2), Duration.ofMillis(3)),
+        () -> assertEquals(new Options(10_000, Duration.ZERO, Duration.ofMillis(1), 1 << 20), Options.defaults()),
+        () -> assertEquals(new Options(5, Duration.ofMillis(2), Duration.ofMillis(3), 4096),
             Options.defaults().withCompactAfterRecords(5).withMaxBatchDelay(Duration.ofMillis(2))
-                .withBusyBatchDelay(Duration.ofMillis(3))),
+                .withBusyBatchDelay(Duration.ofMillis(3)).withPreallocateBytes(4096)),
         () -> assertEquals(Duration.ZERO, new Options(5, Duration.ZERO).busyBatchDelay()),
-        () -> assertThrows(IllegalArgumentException.class, () -> new Options(1, Duration.ZERO, Duration.ofMillis(-1))),
+        () -> assertEquals(1 << 20, new Options(5, Duration.ZERO).preallocateBytes()),
+        () -> assertThrows(IllegalArgumentException.class,
+            () -> new Options(1, Duration.ZERO, Duration.ofMillis(-1), 0)),
+        () -> assertThrows(IllegalArgumentException.class,
+            () -> Options.defaults().withPreallocateBytes(-1)),
         () -> assertThrows(IllegalArgumentException.class, () -> new Options(0, Duration.ZERO)),
         () -> assertThrows(IllegalArgumentException.class, () -> new Options(1, Duration.ofMillis(-1))),
         () -> assertThrows(NullPointerException.class, () -> new Options(1, null)));
