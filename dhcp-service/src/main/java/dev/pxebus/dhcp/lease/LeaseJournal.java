@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -395,21 +396,12 @@ public final class LeaseJournal implements AutoCloseable {
       delay = options.busyBatchDelay().toNanos();
     }
     if (delay > 0) {
+      // Sleep the delay out rather than wait on the queue: waiting, the writer was woken by every append in the
+      // delay (a futex call on the appending event loop and a wake-up here, per record); sleeping, appends only
+      // queue, and what came meanwhile is taken in one go below.
       long deadline = System.nanoTime() + delay;
-      for (long left = delay; left > 0 && batch.size() < MAX_BATCH_APPENDS; left = deadline - System.nanoTime()) {
-        Pending p;
-        try {
-          p = queue.poll(left, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-          break;
-        }
-        if (p == null) {
-          break;
-        }
-        if (p == CLOSE) {
-          return true;
-        }
-        batch.add(p);
+      for (long left = delay; left > 0; left = deadline - System.nanoTime()) {
+        LockSupport.parkNanos(left);
       }
     }
     queue.drainTo(batch, MAX_BATCH_APPENDS - batch.size());
