@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Preallocation.</b> A log segment is grown ahead of its records, {@link Options#preallocateBytes()} at a time,
  * by writing zeros (and fsyncing them) between batches. A batch then overwrites space the file already has, so its
  * {@code fdatasync} flushes only the data: the file's size, and with it the file system's own journal, stays as it
- * is. On this machine's ext4 that halved an fsync's time and CPU (docs/performance.md). Zeros after the last record
+ * is. On this machine's ext4 that took a third off an fsync's time and CPU (bench/fsync). Zeros after the last record
  * read as unwritten space, never as a record; recovery and a clean close cut them off.
  *
  * <p><b>Compaction.</b> When the current log segment holds more than {@link Options#compactAfterRecords()} records,
