@@ -96,6 +96,35 @@ public final class TestConsumer implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads every record the topic holds now: polls until this consumer's position reaches the end offset each
+   * partition had when it was assigned, and returns all records read. Unlike a condition on what was read, it sees
+   * a long topic's newest records, which one poll (at most {@code max.poll.records}) may not reach.
+   *
+   * @throws AssertionError if the end is not reached within {@code deadline}
+   */
+  public List<ConsumerRecord<String, byte[]>> readToEnd(Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    Map<TopicPartition, Long> ends = null;
+    while (true) {
+      if (assigned || assign()) {
+        if (ends == null) ends = consumer.endOffsets(consumer.assignment(), deadline);
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+          records.add(r);
+        }
+        Map<TopicPartition, Long> target = ends;
+        if (target.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+          return records();
+        }
+      }
+      if (System.nanoTime() - end >= 0) {
+        throw new AssertionError("Waited " + deadline.toMillis() + " ms on topic " + topic
+            + (assigned ? " for its end offsets " + ends : " (which does not exist)") + "; " + records.size()
+            + " record(s) read" + describeTail());
+      }
+    }
+  }
+
   /** The records read so far, oldest first. */
   public List<ConsumerRecord<String, byte[]>> records() {
     return List.copyOf(records);

@@ -126,7 +126,7 @@ public final class TftpApp implements RunningService {
     // Several listeners on one port need SO_REUSEPORT even within one replica.
     boolean reuse = config.reusePort() || instances > 1;
     TftpServerOptions options = new TftpServerOptions(config.bindAddress(), listenPort(reuse), reuse, limits, policy,
-        config.writeDir(), config.writeMaxMib() * 1024L * 1024L);
+        config.writeDir(), config.writeMaxMib() * 1024L * 1024L, config.singlePort());
     config.writeDir().ifPresent(d -> LOG.warn("TFTP write requests are ENABLED into {} (up to {} MiB a file)", d,
         config.writeMaxMib()));
     TransferListener events = new TransferEvents();

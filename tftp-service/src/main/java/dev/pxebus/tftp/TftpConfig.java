@@ -41,7 +41,8 @@ public record TftpConfig(
     Optional<Path> writeDir,
     int writeMaxMib,
     int busyPollMicros,
-    int busyPollMaxTransfers) {
+    int busyPollMaxTransfers,
+    boolean singlePort) {
 
   public static final int DEFAULT_ADMIN_PORT = 9069;
   public static final String ROOT = "tftp.root";
@@ -69,6 +70,7 @@ public record TftpConfig(
   public static final String WRITE_MAX_MIB = "tftp.write-max-mib";
   public static final String BUSY_POLL_US = "tftp.busy-poll-us";
   public static final String BUSY_POLL_MAX_TRANSFERS = "tftp.busy-poll-max-transfers";
+  public static final String SINGLE_PORT = "tftp.single-port";
 
   public static List<ConfigKey> keys() {
     List<ConfigKey> keys = new ArrayList<>(CommonConfig.keys(DEFAULT_ADMIN_PORT));
@@ -108,6 +110,9 @@ public record TftpConfig(
         "microseconds an event loop with few transfers polls for the next packet before it sleeps; 0 = never"));
     keys.add(ConfigKey.of(BUSY_POLL_MAX_TRANSFERS, "8",
         "busy-poll only while an event loop serves at most this many transfers"));
+    keys.add(ConfigKey.of(SINGLE_PORT, "false",
+        "read transfers answer from the TFTP port itself, not a new port each (dnsmasq's --tftp-single-port): "
+            + "one socket read and written in batches; replicas sharing the port must not come and go mid-storm"));
     return List.copyOf(keys);
   }
 
@@ -118,7 +123,8 @@ public record TftpConfig(
         s.integer(THREADS, 0, 256), s.bool(HTTP_ENABLED), s.port(HTTP_PORT), s.path(CACHE_DIR), url(s, MENU_URL),
         s.duration(MENU_TIMEOUT), url(s, CATALOG_URL), s.optional(CATALOG_TOKEN), s.optional(ADVERTISE_ADDRESS),
         s.duration(ANNOUNCE_INTERVAL), s.optional(WRITE_DIR).map(Path::of), s.integer(WRITE_MAX_MIB, 1, 1_000_000),
-        s.integer(BUSY_POLL_US, 0, 10_000), s.integer(BUSY_POLL_MAX_TRANSFERS, 1, 1_000_000));
+        s.integer(BUSY_POLL_US, 0, 10_000), s.integer(BUSY_POLL_MAX_TRANSFERS, 1, 1_000_000),
+        s.bool(SINGLE_PORT));
   }
 
   /** How tftp-service's event loops busy-poll (see {@link BusyPoll}). */

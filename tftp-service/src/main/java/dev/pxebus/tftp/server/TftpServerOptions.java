@@ -16,12 +16,14 @@ import java.util.Optional;
  * @param retransmit the retransmission timer bounds
  * @param writeDir where write requests store files; empty = every write request is refused
  * @param writeMaxBytes the largest file a write may store
+ * @param singlePort read transfers answer from the listening port itself instead of a new port each (like dnsmasq's
+ *     {@code --tftp-single-port}): one socket for all transfers, read and written in batches
  */
 public record TftpServerOptions(String host, int port, boolean reusePort, OptionLimits limits,
-    RetransmitPolicy retransmit, Optional<Path> writeDir, long writeMaxBytes) {
+    RetransmitPolicy retransmit, Optional<Path> writeDir, long writeMaxBytes, boolean singlePort) {
 
   /** Read-only (every write request refused). */
   public TftpServerOptions(String host, int port, boolean reusePort, OptionLimits limits, RetransmitPolicy retransmit) {
-    this(host, port, reusePort, limits, retransmit, Optional.empty(), 0);
+    this(host, port, reusePort, limits, retransmit, Optional.empty(), 0, false);
   }
 }

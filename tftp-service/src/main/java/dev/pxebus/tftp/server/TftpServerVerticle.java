@@ -21,7 +21,15 @@ import dev.pxebus.tftp.transfer.TransferStats;
 import dev.pxebus.tftp.transfer.WriteTransfer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
 import io.vertx.core.Future;
@@ -89,6 +97,13 @@ public final class TftpServerVerticle extends VerticleBase {
 
   private record Recent(TftpPacket.ReadRequest request, long completedAt) {}
   private DatagramSocket socket;
+  /** Single-port mode ({@link TftpServerOptions#singlePort}): the listening channel, which carries every read too. */
+  private DatagramChannel shared;
+  /** Single-port mode: read transfers by peer address, to hand each packet to its transfer. */
+  private final Map<InetSocketAddress, TransferDriver> byAddress = new HashMap<>();
+  /** Single-port mode: inside a read batch, transfers' sends wait for its end to leave together. */
+  private boolean inReadBatch;
+  private boolean flushPending;
 
   /**
    * @param macOfIp the client's MAC from the lease topic, when known (for the namespace's menu requests)
@@ -105,13 +120,125 @@ public final class TftpServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    if (options.singlePort()) return listenShared().recover(this::cannotListen);
     socket = vertx.createDatagramSocket(socketOptions());
-    socket.handler(this::onRequest);
-    return socket.listen(options.port(), options.host())
-        .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen for TFTP on " + options.host() + ":"
-            + options.port() + (options.port() < 1024 ? " (a port below 1024 needs root or CAP_NET_BIND_SERVICE)" : "")
-            + ": " + e.getMessage(), e)));
+    socket.handler(p -> onRequest(p.sender().host(), p.sender().port(), p.data().getBytes()));
+    return socket.listen(options.port(), options.host()).recover(this::cannotListen);
   }
+
+  private <T> Future<T> cannotListen(Throwable e) {
+    return Future.failedFuture(new IllegalStateException("cannot listen for TFTP on " + options.host() + ":"
+        + options.port() + (options.port() < 1024 ? " (a port below 1024 needs root or CAP_NET_BIND_SERVICE)" : "")
+        + ": " + e.getMessage(), e));
+  }
+
+  /**
+   * Single-port mode: the listening port as a Netty channel on this verticle's event loop, read with
+   * {@code recvmmsg} (many clients' ACKs per call) and written with {@code sendmmsg} (every DATA the batch's ACKs
+   * released, in one call at the batch's end), instead of two system calls per block on a port per transfer.
+   */
+  private Future<Void> listenShared() {
+    EventLoop loop = ((ContextInternal) context).nettyEventLoop();
+    DatagramChannel ch = ((VertxInternal) vertx).transport().datagramChannel();
+    ch.config().setOption(ChannelOption.SO_REUSEADDR, true);
+    ch.config().setOption(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024);
+    ch.config().setOption(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024);
+    if (ch instanceof EpollDatagramChannel) {
+      if (options.reusePort()) ch.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
+      ch.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SHARED_DATAGRAM_BYTES);
+      ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(SHARED_DATAGRAM_BYTES * SHARED_BATCH));
+    } else if (options.reusePort()) {
+      return Future.failedFuture("tftp.single-port with tftp.reuse-port needs Linux's native epoll transport");
+    }
+    ch.pipeline().addLast(new SharedPortHandler());
+    io.vertx.core.Promise<Void> bound = io.vertx.core.Promise.promise();
+    loop.register(ch).addListener(reg -> {
+      if (!reg.isSuccess()) {
+        bound.fail(reg.cause());
+        return;
+      }
+      ch.bind(new InetSocketAddress(options.host(), options.port())).addListener(b -> {
+        if (!b.isSuccess()) {
+          ch.close();
+          bound.fail(b.cause());
+          return;
+        }
+        shared = ch;
+        bound.complete();
+      });
+    });
+    return bound.future();
+  }
+
+  /** The largest datagram the single port takes whole: any request (RFC 1350 keeps them within 512 bytes). */
+  static final int SHARED_DATAGRAM_BYTES = 2048;
+  /** Datagrams per {@code recvmmsg} on the single port. */
+  static final int SHARED_BATCH = 32;
+
+  private final class SharedPortHandler extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      io.netty.channel.socket.DatagramPacket p = (io.netty.channel.socket.DatagramPacket) msg;
+      try {
+        inReadBatch = true;
+        onSharedPacket(p.sender(), p.content());
+      } finally {
+        p.release();
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      inReadBatch = false;
+      if (flushPending) {
+        flushPending = false;
+        ctx.channel().flush();
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      LOG.debug("TFTP port: socket error: {}", cause.toString());
+    }
+  }
+
+  /** Single-port mode: what a transfer has queued leaves at the end of the read batch, or now outside one. */
+  private void flushShared() {
+    if (inReadBatch) {
+      flushPending = true;
+    } else {
+      shared.flush();
+    }
+  }
+
+  /**
+   * Single-port mode: a packet from a peer with a running read transfer is that transfer's; a request is a request;
+   * an ACK from no transfer we know (the repeated last ACK of one that ended) gets ERROR 5, as a closed port's
+   * would get nothing but an ICMP error; an ERROR from none is dropped (RFC 1350: errors are not answered).
+   */
+  private void onSharedPacket(InetSocketAddress sender, ByteBuf content) {
+    int op = content.readableBytes() >= 2 ? content.getUnsignedShort(content.readerIndex()) : -1;
+    if (op != OP_RRQ && op != OP_WRQ) {
+      TransferDriver d = byAddress.get(sender);
+      if (d != null) {
+        d.onPacket(sender, content);
+        return;
+      }
+      if (op == OP_ACK) {
+        metrics.errorSent(ErrorCode.UNKNOWN_TRANSFER_ID);
+        shared.writeAndFlush(new io.netty.channel.socket.DatagramPacket(
+            Unpooled.wrappedBuffer(TftpCodec.unknownTransferId()), sender), shared.voidPromise());
+        return;
+      }
+      if (op == OP_ERROR) return;
+    }
+    onRequest(sender.getAddress().getHostAddress(), sender.getPort(), ByteBufUtil.getBytes(content));
+  }
+
+  private static final int OP_RRQ = 1;
+  private static final int OP_WRQ = 2;
+  private static final int OP_ACK = 4;
+  private static final int OP_ERROR = 5;
 
   private DatagramSocketOptions socketOptions() {
     return new DatagramSocketOptions().setReuseAddress(true).setReusePort(options.reusePort())
@@ -120,22 +247,25 @@ public final class TftpServerVerticle extends VerticleBase {
 
   /** The port the listener is bound to (useful with port 0). */
   public int port() {
-    return socket.localAddress().port();
+    return shared != null ? ((InetSocketAddress) shared.localAddress()).getPort() : socket.localAddress().port();
   }
 
   @Override
   public Future<?> stop() {
     for (TransferDriver d : List.copyOf(transfers)) d.abort("server shutting down");
     for (WriteDriver w : List.copyOf(writers.values())) w.abort("server shutting down");
+    if (shared != null) {
+      io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+      shared.close().addListener(f -> closed.complete());
+      return closed.future();
+    }
     return socket == null ? Future.succeededFuture() : socket.close();
   }
 
-  private void onRequest(DatagramPacket p) {
-    String host = p.sender().host();
-    int port = p.sender().port();
+  private void onRequest(String host, int port, byte[] data) {
     TftpPacket packet;
     try {
-      packet = TftpCodec.decode(p.data().getBytes());
+      packet = TftpCodec.decode(data);
     } catch (TftpCodecException e) {
       LOG.debug("bad TFTP request from {}:{}: {}", host, port, e.getMessage());
       metrics.malformed();
@@ -235,6 +365,10 @@ public final class TftpServerVerticle extends VerticleBase {
     Negotiation negotiation = negotiator.negotiate(rrq.options(), OptionalLong.of(size));
     ReadTransfer transfer = ReadTransfer.of(size, negotiation, options.retransmit());
     BlockSource src = source;
+    if (shared != null) {
+      serveShared(rrq, origin, negotiation, transfer, src, host, port);
+      return;
+    }
     // The transfer's own port (its TID) on the listening address, as a Netty channel on this verticle's event
     // loop: the per-packet path avoids Vert.x's DatagramSocket (see TransferDriver).
     openTransferPort(host, port, rrq.filename(), () -> closeQuietly(src), (tid, peer) -> {
@@ -246,6 +380,26 @@ public final class TftpServerVerticle extends VerticleBase {
       metrics.started();
       driver.start();
     });
+  }
+
+  /**
+   * Single-port mode: the transfer answers from the listening port. A new request from a port whose transfer of
+   * another file is still running replaces that transfer (one port pair carries one transfer): the old one ends as
+   * failed, without an ERROR, which the client would take for the new transfer's.
+   */
+  private void serveShared(TftpPacket.ReadRequest rrq, Lookup.Origin origin, Negotiation negotiation,
+      ReadTransfer transfer, BlockSource src, String host, int port) {
+    InetSocketAddress peer = new InetSocketAddress(p(host), port);
+    TransferDriver old = byAddress.get(peer);
+    if (old != null) old.supersede();
+    Map<String, String> oack = negotiation.oack().map(TftpPacket.OptionAck::options).orElse(Map.of());
+    TransferDriver driver = new TransferDriver(IDS.incrementAndGet(), shared, false, this::flushShared, peer,
+        transfer, src, rrq, origin, oack, listener, metrics, this::ended);
+    transfers.add(driver);
+    byPeer.put(driver.peerKey(), driver);
+    byAddress.put(peer, driver);
+    metrics.started();
+    driver.start();
   }
 
   /** An IP literal as an address, without any name lookup. */
@@ -372,6 +526,7 @@ public final class TftpServerVerticle extends VerticleBase {
   private void ended(TransferDriver d) {
     transfers.remove(d);
     byPeer.remove(d.peerKey(), d);
+    byAddress.remove(d.peer(), d);
     long now = System.nanoTime();
     for (var it = recent.values().iterator(); it.hasNext(); ) {
       if (now - it.next().completedAt() < REPEAT_WINDOW_NANOS) break;
@@ -432,7 +587,13 @@ public final class TftpServerVerticle extends VerticleBase {
 
   private void replyFromListener(String host, int port, ErrorCode code, String message) {
     metrics.errorSent(code);
-    socket.send(Buffer.buffer(TftpCodec.encode(new TftpPacket.ErrorPacket(code, message))), port, host);
+    byte[] error = TftpCodec.encode(new TftpPacket.ErrorPacket(code, message));
+    if (shared != null) {
+      shared.writeAndFlush(new io.netty.channel.socket.DatagramPacket(Unpooled.wrappedBuffer(error),
+          new InetSocketAddress(p(host), port)), shared.voidPromise());
+      return;
+    }
+    socket.send(Buffer.buffer(error), port, host);
   }
 
   private static void closeQuietly(BlockSource s) {

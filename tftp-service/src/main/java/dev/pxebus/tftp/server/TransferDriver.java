@@ -71,6 +71,10 @@ final class TransferDriver {
   private final Consumer<TransferDriver> onEnd;
   private Outcome endedWith;
   private final TftpServerMetrics metrics;
+  /** Whether {@link #channel} is this transfer's own port (closed at its end) or the server's shared one. */
+  private final boolean ownPort;
+  /** Sends what {@link #apply} queued: at once on an own port, after the read batch on a shared one. */
+  private final Runnable flush;
   /** Windows leave as UDP GSO sends: on Linux epoll when the kernel has UDP_SEGMENT, until it refuses one. */
   private boolean segmentation;
   private ScheduledFuture<?> timer;
@@ -81,7 +85,21 @@ final class TransferDriver {
   TransferDriver(long id, DatagramChannel channel, InetSocketAddress peer, ReadTransfer transfer, BlockSource source,
       TftpPacket.ReadRequest request, Lookup.Origin origin, Map<String, String> oack, TransferListener listener,
       TftpServerMetrics metrics, Consumer<TransferDriver> onEnd) {
+    this(id, channel, true, channel::flush, peer, transfer, source, request, origin, oack, listener, metrics, onEnd);
+  }
+
+  /**
+   * A transfer on a port shared with others ({@code ownPort} false): the server's single port, whose handler hands
+   * this transfer its peer's packets ({@link #onPacket}) and whose {@code flush} sends the queued packets of all of
+   * them together.
+   */
+  TransferDriver(long id, DatagramChannel channel, boolean ownPort, Runnable flush, InetSocketAddress peer,
+      ReadTransfer transfer, BlockSource source, TftpPacket.ReadRequest request, Lookup.Origin origin,
+      Map<String, String> oack, TransferListener listener, TftpServerMetrics metrics,
+      Consumer<TransferDriver> onEnd) {
     this.id = id;
+    this.ownPort = ownPort;
+    this.flush = flush;
     this.channel = channel;
     this.loop = channel.eventLoop();
     this.peer = peer;
@@ -99,7 +117,7 @@ final class TransferDriver {
 
   /** Starts on the channel's event loop (the verticle's). */
   void start() {
-    channel.pipeline().addLast(new SimpleChannelInboundHandler<DatagramPacket>() {
+    if (ownPort) channel.pipeline().addLast(new SimpleChannelInboundHandler<DatagramPacket>() {
       @Override
       protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
         onPacket(p.sender(), p.content());
@@ -115,7 +133,8 @@ final class TransferDriver {
     if (!ended) listener.started(report(Optional.empty()));
   }
 
-  private void onPacket(InetSocketAddress sender, ByteBuf content) {
+  /** A packet from the peer (on a shared port, the server has matched {@code sender} to this transfer). */
+  void onPacket(InetSocketAddress sender, ByteBuf content) {
     if (ended) return;
     if (sender.getPort() != peer.getPort() || !sender.getAddress().equals(peer.getAddress())) {
       // RFC 1350 §4: a packet from an unknown TID gets ERROR 5 and changes nothing for the transfer.
@@ -164,7 +183,7 @@ final class TransferDriver {
       }
       if (ended) return;
     }
-    if (!out.isEmpty()) channel.flush();
+    if (!out.isEmpty()) flush.run();
     if (step.outcome().isPresent()) {
       end(step.outcome().get());
       return;
@@ -306,6 +325,10 @@ final class TransferDriver {
     apply(transfer.onRequestRepeated(System.nanoTime()));
   }
 
+  InetSocketAddress peer() {
+    return peer;
+  }
+
   String peerKey() {
     return peer.getAddress().getHostAddress() + ':' + peer.getPort();
   }
@@ -326,6 +349,14 @@ final class TransferDriver {
     end(new Outcome.ClientError(ErrorCode.NOT_DEFINED, "server: " + why));
   }
 
+  /**
+   * A new request from this transfer's peer port replaced it (single-port mode): ends it as failed without telling
+   * the client, whose packets from now on belong to the new transfer.
+   */
+  void supersede() {
+    end(new Outcome.ClientError(ErrorCode.NOT_DEFINED, "superseded by a new request from the same client port"));
+  }
+
   /** How it ended, once it has. */
   Optional<Outcome> outcome() {
     return Optional.ofNullable(endedWith);
@@ -337,7 +368,7 @@ final class TransferDriver {
     BusyPoll.release();
     endedWith = outcome;
     if (timer != null) timer.cancel(false);
-    channel.close();
+    if (ownPort) channel.close();
     try {
       source.close();
     } catch (IOException e) {

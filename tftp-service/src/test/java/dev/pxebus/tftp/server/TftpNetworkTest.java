@@ -16,13 +16,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * tftp-service as a process in a server namespace, real clients in a client namespace joined by a veth pair:
  * random packet loss (nftables, this kernel has no netem) and two replicas sharing UDP 69. No Kafka is reachable
- * inside the namespaces, which also shows the boot path does not wait for it.
+ * inside the namespaces, which also shows the boot path does not wait for it. The loss, replica and window cases run
+ * twice: with a port per transfer (the default) and with {@code tftp.single-port}, every transfer on port 69.
  */
 class TftpNetworkTest {
   private static final Duration T = Duration.ofSeconds(120);
@@ -51,8 +53,14 @@ class TftpNetworkTest {
   }
 
   /** Starts tftp-service inside the server namespace, from this test's own classpath; waits for /health. */
-  private Process replica(String name, int adminPort) throws Exception {
-    return replica(name, adminPort, Map.of());
+  private Process replica(String name, int adminPort, boolean singlePort) throws Exception {
+    return replica(name, adminPort, mode(singlePort, Map.of()));
+  }
+
+  private static Map<String, String> mode(boolean singlePort, Map<String, String> extra) {
+    Map<String, String> all = new java.util.LinkedHashMap<>(extra);
+    all.put("PXEBUS_TFTP_SINGLE_PORT", Boolean.toString(singlePort));
+    return all;
   }
 
   private Process replica(String name, int adminPort, Map<String, String> extra) throws Exception {
@@ -116,9 +124,10 @@ class TftpNetworkTest {
     return n;
   }
 
-  @Test
-  void transfersCompleteIntactUnderFivePercentLoss() throws Exception {
-    replica("lossy", 9169);
+  @ParameterizedTest(name = "single port: {0}")
+  @ValueSource(booleans = {false, true})
+  void transfersCompleteIntactUnderFivePercentLoss(boolean singlePort) throws Exception {
+    replica("lossy", 9169, singlePort);
     loss(5);
     String expected = Cmd.sha256(root.resolve("quarter.bin"));
     List<String> failures = new ArrayList<>();
@@ -142,10 +151,13 @@ class TftpNetworkTest {
     assertTrue(dropped() > 0, "the nftables rule dropped nothing: the test did not test loss");
   }
 
-  @Test
-  void twoReplicasShareThePortAndABurstLandsOnBoth() throws Exception {
-    replica("replica-a", 9171);
-    replica("replica-b", 9172);
+  @ParameterizedTest(name = "single port: {0}")
+  @ValueSource(booleans = {false, true})
+  void twoReplicasShareThePortAndABurstLandsOnBoth(boolean singlePort) throws Exception {
+    // With a single port each transfer stays with one replica too: the kernel picks a reuse-port socket by the
+    // packet's addresses and ports, the same for a client's request and all its ACKs.
+    replica("replica-a", 9171, singlePort);
+    replica("replica-b", 9172, singlePort);
     String expected = Cmd.sha256(root.resolve("load.bin"));
     List<Process> burst = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
@@ -173,9 +185,12 @@ class TftpNetworkTest {
    * (an operator's raised tftp.max-blksize: IP fragments) the kernel refuses a segmented send, and the transfer goes
    * on one datagram per block. Both arrive intact at atftp.
    */
-  @Test
-  void windowsLeaveAsSegmentedSendsAndBlocksAboveTheMtuFallBackToOneDatagramEach() throws Exception {
-    replica("windows", 9173, Map.of("PXEBUS_TFTP_MAX_BLKSIZE", "4096", "PXEBUS_TFTP_MAX_WINDOWSIZE", "16"));
+  @ParameterizedTest(name = "single port: {0}")
+  @ValueSource(booleans = {false, true})
+  void windowsLeaveAsSegmentedSendsAndBlocksAboveTheMtuFallBackToOneDatagramEach(boolean singlePort)
+      throws Exception {
+    replica("windows", 9173, mode(singlePort, Map.of("PXEBUS_TFTP_MAX_BLKSIZE", "4096",
+        "PXEBUS_TFTP_MAX_WINDOWSIZE", "16")));
     String expected = Cmd.sha256(root.resolve("load.bin"));
     Path fits = dir.resolve("out.fits");
     cli.exec(T, "atftp", "--get", "-r", "load.bin", "-l", fits.toString(), "--option", "blksize 1468", "--option",
