@@ -100,7 +100,7 @@ public final class TftpServerVerticle extends VerticleBase {
   /** Single-port mode ({@link TftpServerOptions#singlePort}): the listening channel, which carries every read too. */
   private DatagramChannel shared;
   /** Single-port mode: read transfers by peer address, to hand each packet to its transfer. */
-  private final Map<InetSocketAddress, TransferDriver> byAddress = new HashMap<>();
+  private final PeerTable<TransferDriver> byAddress = new PeerTable<>(TransferDriver::peer);
   /** Single-port mode: inside a read batch, transfers' sends wait for its end to leave together. */
   private boolean inReadBatch;
   private boolean flushPending;
@@ -397,7 +397,7 @@ public final class TftpServerVerticle extends VerticleBase {
         transfer, src, rrq, origin, oack, listener, metrics, this::ended);
     transfers.add(driver);
     byPeer.put(driver.peerKey(), driver);
-    byAddress.put(peer, driver);
+    byAddress.put(driver);
     metrics.started();
     driver.start();
   }
@@ -526,7 +526,7 @@ public final class TftpServerVerticle extends VerticleBase {
   private void ended(TransferDriver d) {
     transfers.remove(d);
     byPeer.remove(d.peerKey(), d);
-    byAddress.remove(d.peer(), d);
+    byAddress.remove(d);
     long now = System.nanoTime();
     for (var it = recent.values().iterator(); it.hasNext(); ) {
       if (now - it.next().completedAt() < REPEAT_WINDOW_NANOS) break;
@@ -576,10 +576,14 @@ public final class TftpServerVerticle extends VerticleBase {
   private void refuse(String host, int port, String file, ErrorCode code, String message) {
     metrics.refused(code);
     byte[] error = TftpCodec.encode(new TftpPacket.ErrorPacket(code, message));
-    DatagramSocket tid = vertx.createDatagramSocket();
-    tid.listen(0, options.host())
-        .compose(s -> s.send(Buffer.buffer(error), port, host))
-        .onComplete(ar -> tid.close());
+    if (shared != null) {
+      sendShared(error, host, port); // single-port mode answers everything from the TFTP port, refusals too
+    } else {
+      DatagramSocket tid = vertx.createDatagramSocket();
+      tid.listen(0, options.host())
+          .compose(s -> s.send(Buffer.buffer(error), port, host))
+          .onComplete(ar -> tid.close());
+    }
     listener.ended(new TransferReport(IDS.incrementAndGet(), host, port, file, Optional.empty(), Map.of(),
         TransferOptions.DEFAULT, 0, Optional.empty(), Optional.of(new TransferReport.Refusal(code, message)),
         new TransferStats(0, 0, 0, 0, 0, 0, 0, 0, 0, OptionalLong.empty(), 0, 0)));
@@ -589,11 +593,15 @@ public final class TftpServerVerticle extends VerticleBase {
     metrics.errorSent(code);
     byte[] error = TftpCodec.encode(new TftpPacket.ErrorPacket(code, message));
     if (shared != null) {
-      shared.writeAndFlush(new io.netty.channel.socket.DatagramPacket(Unpooled.wrappedBuffer(error),
-          new InetSocketAddress(p(host), port)), shared.voidPromise());
+      sendShared(error, host, port);
       return;
     }
     socket.send(Buffer.buffer(error), port, host);
+  }
+
+  private void sendShared(byte[] packet, String host, int port) {
+    shared.writeAndFlush(new io.netty.channel.socket.DatagramPacket(Unpooled.wrappedBuffer(packet),
+        new InetSocketAddress(p(host), port)), shared.voidPromise());
   }
 
   private static void closeQuietly(BlockSource s) {

@@ -54,6 +54,16 @@ class TftpSinglePortClientsTest extends TftpClientsTest {
   }
 
   @Test
+  void refusalsComeFromTheListeningPortToo() throws Exception {
+    try (DatagramSocket client = RawClient.socket()) {
+      client.send(RawClient.packet(new TftpPacket.ReadRequest("no-such-file.bin", "octet"), HOST, port));
+      DatagramPacket p = RawClient.receive(client);
+      assertEquals(port, p.getPort());
+      ErrorPacketCheck.assertError(RawClient.decode(p), dev.pxebus.tftp.codec.ErrorCode.FILE_NOT_FOUND);
+    }
+  }
+
+  @Test
   void aNewRequestFromThePortOfARunningTransferReplacesIt() throws Exception {
     Instant since = Instant.now();
     try (DatagramSocket client = RawClient.socket()) {
