@@ -99,8 +99,8 @@ public final class TftpServerVerticle extends VerticleBase {
   private DatagramSocket socket;
   /** Single-port mode ({@link TftpServerOptions#singlePort}): the listening channel, which carries every read too. */
   private DatagramChannel shared;
-  /** Single-port mode: read transfers by peer address, to hand each packet to its transfer. */
-  private final PeerTable<TransferDriver> byAddress = new PeerTable<>(TransferDriver::peer);
+  /** Single-port mode: read transfers by peer address, to hand each packet to its transfer; null otherwise. */
+  private final PeerTable<TransferDriver> byAddress;
   /** Single-port mode: inside a read batch, transfers' sends wait for its end to leave together. */
   private boolean inReadBatch;
   private boolean flushPending;
@@ -116,6 +116,7 @@ public final class TftpServerVerticle extends VerticleBase {
     this.listener = listener;
     this.metrics = metrics;
     this.negotiator = new OptionNegotiator(options.limits());
+    this.byAddress = options.singlePort() ? new PeerTable<>(TransferDriver::peer) : null;
   }
 
   @Override
@@ -526,7 +527,7 @@ public final class TftpServerVerticle extends VerticleBase {
   private void ended(TransferDriver d) {
     transfers.remove(d);
     byPeer.remove(d.peerKey(), d);
-    byAddress.remove(d);
+    if (byAddress != null) byAddress.remove(d);
     long now = System.nanoTime();
     for (var it = recent.values().iterator(); it.hasNext(); ) {
       if (now - it.next().completedAt() < REPEAT_WINDOW_NANOS) break;
