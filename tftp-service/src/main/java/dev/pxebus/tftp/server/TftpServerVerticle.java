@@ -5,6 +5,7 @@ import dev.pxebus.tftp.boot.BootNamespace;
 import dev.pxebus.tftp.boot.Lookup;
 import dev.pxebus.tftp.boot.SafePath;
 import dev.pxebus.tftp.codec.ErrorCode;
+import dev.pxebus.tftp.codec.Opcode;
 import dev.pxebus.tftp.codec.TftpCodec;
 import dev.pxebus.tftp.codec.TftpCodecException;
 import dev.pxebus.tftp.codec.TftpPacket;
@@ -30,16 +31,17 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import java.io.IOException;
@@ -152,7 +154,7 @@ public final class TftpServerVerticle extends VerticleBase {
       return Future.failedFuture("tftp.single-port with tftp.reuse-port needs Linux's native epoll transport");
     }
     ch.pipeline().addLast(new SharedPortHandler());
-    io.vertx.core.Promise<Void> bound = io.vertx.core.Promise.promise();
+    Promise<Void> bound = Promise.promise();
     loop.register(ch).addListener(reg -> {
       if (!reg.isSuccess()) {
         bound.fail(reg.cause());
@@ -179,7 +181,7 @@ public final class TftpServerVerticle extends VerticleBase {
   private final class SharedPortHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      io.netty.channel.socket.DatagramPacket p = (io.netty.channel.socket.DatagramPacket) msg;
+      DatagramPacket p = (DatagramPacket) msg;
       try {
         inReadBatch = true;
         onSharedPacket(p.sender(), p.content());
@@ -219,27 +221,21 @@ public final class TftpServerVerticle extends VerticleBase {
    */
   private void onSharedPacket(InetSocketAddress sender, ByteBuf content) {
     int op = content.readableBytes() >= 2 ? content.getUnsignedShort(content.readerIndex()) : -1;
-    if (op != OP_RRQ && op != OP_WRQ) {
+    if (op != Opcode.RRQ.value() && op != Opcode.WRQ.value()) {
       TransferDriver d = byAddress.get(sender);
       if (d != null) {
         d.onPacket(sender, content);
         return;
       }
-      if (op == OP_ACK) {
+      if (op == Opcode.ACK.value()) {
         metrics.errorSent(ErrorCode.UNKNOWN_TRANSFER_ID);
-        shared.writeAndFlush(new io.netty.channel.socket.DatagramPacket(
-            Unpooled.wrappedBuffer(TftpCodec.unknownTransferId()), sender), shared.voidPromise());
+        sendShared(TftpCodec.unknownTransferId(), sender);
         return;
       }
-      if (op == OP_ERROR) return;
+      if (op == Opcode.ERROR.value()) return;
     }
     onRequest(sender.getAddress().getHostAddress(), sender.getPort(), ByteBufUtil.getBytes(content));
   }
-
-  private static final int OP_RRQ = 1;
-  private static final int OP_WRQ = 2;
-  private static final int OP_ACK = 4;
-  private static final int OP_ERROR = 5;
 
   private DatagramSocketOptions socketOptions() {
     return new DatagramSocketOptions().setReuseAddress(true).setReusePort(options.reusePort())
@@ -256,7 +252,7 @@ public final class TftpServerVerticle extends VerticleBase {
     for (TransferDriver d : List.copyOf(transfers)) d.abort("server shutting down");
     for (WriteDriver w : List.copyOf(writers.values())) w.abort("server shutting down");
     if (shared != null) {
-      io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+      Promise<Void> closed = Promise.promise();
       shared.close().addListener(f -> closed.complete());
       return closed.future();
     }
@@ -578,7 +574,7 @@ public final class TftpServerVerticle extends VerticleBase {
     metrics.refused(code);
     byte[] error = TftpCodec.encode(new TftpPacket.ErrorPacket(code, message));
     if (shared != null) {
-      sendShared(error, host, port); // single-port mode answers everything from the TFTP port, refusals too
+      sendShared(error, new InetSocketAddress(p(host), port)); // single-port mode answers everything from the TFTP port, refusals too
     } else {
       DatagramSocket tid = vertx.createDatagramSocket();
       tid.listen(0, options.host())
@@ -594,15 +590,14 @@ public final class TftpServerVerticle extends VerticleBase {
     metrics.errorSent(code);
     byte[] error = TftpCodec.encode(new TftpPacket.ErrorPacket(code, message));
     if (shared != null) {
-      sendShared(error, host, port);
+      sendShared(error, new InetSocketAddress(p(host), port));
       return;
     }
     socket.send(Buffer.buffer(error), port, host);
   }
 
-  private void sendShared(byte[] packet, String host, int port) {
-    shared.writeAndFlush(new io.netty.channel.socket.DatagramPacket(Unpooled.wrappedBuffer(packet),
-        new InetSocketAddress(p(host), port)), shared.voidPromise());
+  private void sendShared(byte[] packet, InetSocketAddress to) {
+    shared.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(packet), to), shared.voidPromise());
   }
 
   private static void closeQuietly(BlockSource s) {
