@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pxebus.events.boot.BootStage;
 import dev.pxebus.events.boot.TftpTransferEvent;
 import dev.pxebus.testing.KafkaEndpoint;
+import dev.pxebus.tftp.codec.ErrorCode;
 import dev.pxebus.tftp.codec.TftpPacket;
 import java.io.ByteArrayOutputStream;
 import java.net.DatagramPacket;
@@ -59,7 +60,7 @@ class TftpSinglePortClientsTest extends TftpClientsTest {
       client.send(RawClient.packet(new TftpPacket.ReadRequest("no-such-file.bin", "octet"), HOST, port));
       DatagramPacket p = RawClient.receive(client);
       assertEquals(port, p.getPort());
-      ErrorPacketCheck.assertError(RawClient.decode(p), dev.pxebus.tftp.codec.ErrorCode.FILE_NOT_FOUND);
+      ErrorPacketCheck.assertError(RawClient.decode(p), ErrorCode.FILE_NOT_FOUND);
     }
   }
 
@@ -87,7 +88,7 @@ class TftpSinglePortClientsTest extends TftpClientsTest {
     try (DatagramSocket stranger = RawClient.socket()) {
       stranger.send(RawClient.packet(new TftpPacket.Ack(7), new InetSocketAddress(HOST, port)));
       ErrorPacketCheck.assertError(RawClient.decode(RawClient.receive(stranger)),
-          dev.pxebus.tftp.codec.ErrorCode.UNKNOWN_TRANSFER_ID);
+          ErrorCode.UNKNOWN_TRANSFER_ID);
     }
   }
 }
